@@ -1,0 +1,280 @@
+"""The one request path: every API call goes through `Transport.request`.
+
+It holds all policy in one place: the base URL and bearer header, retries with backoff, error
+mapping and decoding. Resources only build paths and name the model they expect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import aiohttp
+import attrs
+import orjson
+from multidict import CIMultiDictProxy
+
+from . import _converter, _protocol
+from ._auth import Credentials
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    ClientClosedError,
+    DecodeError,
+)
+from .models import Page
+
+__all__ = ["DEFAULT_TIMEOUT", "Response", "Transport"]
+
+T = TypeVar("T")
+
+logger = logging.getLogger("scalingo_async")
+
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
+# A Retry-After above this is not slept through: the caller gets the RateLimitError instead.
+MAX_RETRY_AFTER = 60.0
+
+Timeout = float | aiohttp.ClientTimeout | None
+
+
+@attrs.frozen
+class Response:
+    """A complete answer: its body is read, the connection already released."""
+
+    status: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+    method: str
+    url: str
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    def decode_error(self, message: str, excerpt: str | None = None) -> DecodeError:
+        return DecodeError(
+            message,
+            excerpt=_protocol.excerpt(self.body) if excerpt is None else excerpt,
+            method=self.method,
+            url=self.url,
+            status=self.status,
+        )
+
+    def _retag(self, exc: DecodeError) -> DecodeError:
+        # The converter knows neither the request nor the whole body: name both.
+        return self.decode_error(exc.reason)
+
+    def json(self) -> Any:
+        try:
+            return _converter.loads(self.body)
+        except DecodeError as exc:
+            raise self._retag(exc) from None
+
+    def model(self, key: str, cls: type[T]) -> T:
+        data = self.json()
+        try:
+            return _converter.structure(data, key, cls)
+        except DecodeError as exc:
+            raise self._retag(exc) from None
+
+    def models(self, key: str, cls: type[T]) -> list[T]:
+        data = self.json()
+        try:
+            return _converter.structure_list(data, key, cls)
+        except DecodeError as exc:
+            raise self._retag(exc) from None
+
+    def page(self, key: str, cls: type[T]) -> Page[T]:
+        data = self.json()
+        try:
+            items = _converter.structure_list(data, key, cls)
+        except DecodeError as exc:
+            raise self._retag(exc) from None
+        return Page(items, _protocol.parse_pagination(data))
+
+
+def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout | None:
+    if timeout is None or isinstance(timeout, aiohttp.ClientTimeout):
+        return timeout
+    return aiohttp.ClientTimeout(total=float(timeout), sock_connect=min(10.0, float(timeout)))
+
+
+async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = await response.content.read(limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+class Transport:
+    """Owns the aiohttp session and sends every request of one client."""
+
+    def __init__(
+        self,
+        *,
+        api_token: str | None,
+        bearer_token: str | None,
+        api_url: str | None,
+        auth_url: str,
+        region: str,
+        timeout: Timeout,
+        max_retries: int,
+        session: aiohttp.ClientSession | None,
+        user_agent: str,
+    ) -> None:
+        self.credentials = Credentials(
+            self.send,
+            api_token=api_token,
+            bearer_token=bearer_token,
+            auth_url=auth_url,
+            api_url=api_url,
+            region=region,
+        )
+        self._timeout = _client_timeout(timeout) or DEFAULT_TIMEOUT
+        self.max_retries = max_retries
+        self._session = session
+        self._owns_session = session is None
+        self._closed = False
+        self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientClosedError("this Client is closed; create a new one")
+        if self._session is None:
+            # Created here, on first use, so that it belongs to the running loop.
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session:
+            await session.close()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> Response:
+        """Send an authenticated API request; on a 401 with a renewable token, renew once."""
+        base = await self.credentials.api_url()
+        for renewed in (False, True):
+            bearer = await self.credentials.bearer()
+            try:
+                return await self.send(
+                    method,
+                    base + path,
+                    headers={"Authorization": f"Bearer {bearer}"},
+                    params=params,
+                    json=json,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                )
+            except AuthenticationError:
+                if renewed or not self.credentials.can_refresh:
+                    raise
+                logger.debug("401 on %s %s: exchanging the API token again", method, path)
+                self.credentials.invalidate(bearer)
+        raise AssertionError("unreachable")
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        idempotent: bool | None = None,
+    ) -> Response:
+        """Send one request with the retry policy, returning a 2xx answer or raising."""
+        session = self._get_session()
+        retries = self.max_retries if max_retries is None else max_retries
+        safe = method in _protocol.IDEMPOTENT_METHODS if idempotent is None else idempotent
+        all_headers = {**self._headers, **(headers or {})}
+        data = None
+        if json is not None:
+            data = orjson.dumps(json)
+            all_headers["Content-Type"] = "application/json"
+        client_timeout = _client_timeout(timeout)
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            try:
+                async with session.request(
+                    method,
+                    url,
+                    headers=all_headers,
+                    params=params,
+                    data=data,
+                    timeout=client_timeout or self._timeout,
+                    allow_redirects=False,
+                ) as resp:
+                    if resp.status < 300:
+                        body = await resp.read()
+                    else:
+                        body = await _read_capped(resp, _protocol.ERROR_BODY_LIMIT)
+                    status, resp_headers = resp.status, resp.headers
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                error = self._connection_error(exc, method, url, attempt)
+                # A POST is resent only when it provably never left: the connection failed.
+                never_sent = isinstance(
+                    exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError
+                )
+                if attempt < retries and (safe or never_sent):
+                    await self._backoff(attempt, method, url, str(error), None)
+                    attempt += 1
+                    continue
+                raise error from exc
+            elapsed = time.monotonic() - started
+            logger.debug("%s %s -> %s in %.3fs", method, url, status, elapsed)
+            if status < 300:
+                return Response(status, resp_headers, body, method, url)
+            error_ = _protocol.error_from_response(
+                status, resp_headers, body, method=method, url=url, retries=attempt, now=time.time()
+            )
+            if attempt < retries and safe and status in _protocol.RETRYABLE_STATUSES:
+                wait = _protocol.parse_retry_after(resp_headers.get("Retry-After"), time.time())
+                if wait is None or wait <= MAX_RETRY_AFTER:
+                    await self._backoff(attempt, method, url, f"status {status}", wait)
+                    attempt += 1
+                    continue
+            raise error_
+
+    async def _backoff(
+        self, attempt: int, method: str, url: str, why: str, wait: float | None
+    ) -> None:
+        delay = _protocol.backoff_delay(attempt) if wait is None else wait
+        logger.debug("%s %s: %s; retry %d in %.2fs", method, url, why, attempt + 1, delay)
+        await asyncio.sleep(delay)
+
+    @staticmethod
+    def _connection_error(
+        exc: BaseException, method: str, url: str, attempt: int
+    ) -> APIConnectionError:
+        if isinstance(exc, TimeoutError):
+            return APITimeoutError(
+                f"{method} {url} timed out", method=method, url=url, retries=attempt
+            )
+        detail = str(exc) or type(exc).__name__
+        return APIConnectionError(
+            f"{method} {url} failed: {detail}", method=method, url=url, retries=attempt
+        )

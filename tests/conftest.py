@@ -1,0 +1,1 @@
+pytest_plugins = ["scalingo_async.testing.pytest_plugin"]
