@@ -1,7 +1,7 @@
 """A tour of scalingo_async against FakeScalingo, or the real API with --real.
 
-    python examples/quickstart.py            # no account, no network: an embedded fake
-    python examples/quickstart.py --real APP # with SCALINGO_API_TOKEN (and SCALINGO_REGION) set
+Run `python examples/quickstart.py` for the embedded fake (no account, no network), or
+`python examples/quickstart.py --real APP` with SCALINGO_API_TOKEN (and SCALINGO_REGION) set.
 """
 
 from __future__ import annotations
