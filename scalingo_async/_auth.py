@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from . import _protocol
-from .errors import RegionNotFoundError
+from .errors import AuthenticationError, RegionNotFoundError
 from .models import Region
 
 if TYPE_CHECKING:
@@ -87,12 +87,19 @@ class Credentials:
     async def _exchange(self) -> None:
         assert self._api_token is not None
         basic = base64.b64encode(f":{self._api_token}".encode()).decode("ascii")
-        response = await self._send(
-            "POST",
-            f"{self._auth_url}/v1/tokens/exchange",
-            headers={"Authorization": f"Basic {basic}"},
-            idempotent=True,
-        )
+        try:
+            response = await self._send(
+                "POST",
+                f"{self._auth_url}/v1/tokens/exchange",
+                headers={"Authorization": f"Basic {basic}"},
+                idempotent=True,
+            )
+        except AuthenticationError as error:
+            error.message = (
+                f"the auth service refused the API token ({error.message}); check the token"
+                " passed to Client or SCALINGO_API_TOKEN"
+            )
+            raise
         data = response.json()
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:

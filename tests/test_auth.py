@@ -75,6 +75,7 @@ async def test_wrong_api_token(fake_scalingo: FakeScalingo) -> None:
             await client.event_types.list()
     assert info.value.status == 401
     assert "/v1/tokens/exchange" in str(info.value)
+    assert "refused the API token (invalid API token)" in str(info.value)
     assert "tk-us-wrong" not in str(info.value)
     assert not fake_scalingo.requests_to("GET", "/v1/event_types")
 
