@@ -1,5 +1,6 @@
 """scalingo_async: an asyncio-native SDK for the Scalingo platform API v1."""
 
+from ._limits import RateLimit
 from ._version import __version__
 from .client import DEFAULT_AUTH_URL, DEFAULT_REGION, Client
 from .errors import (
@@ -68,6 +69,7 @@ __all__ = [
     "Page",
     "Pagination",
     "PaymentRequiredError",
+    "RateLimit",
     "RateLimitError",
     "Region",
     "RegionNotFoundError",

@@ -7,10 +7,10 @@ mapping and decoding. Resources only build paths and name the model they expect.
 from __future__ import annotations
 
 import asyncio
-import logging
+import copy
 import time
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import aiohttp
 import attrs
@@ -19,6 +19,8 @@ from multidict import CIMultiDictProxy
 
 from . import _converter, _protocol
 from ._auth import Credentials
+from ._limits import Limiter, RateLimit
+from ._log import logger
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -32,7 +34,6 @@ __all__ = ["DEFAULT_TIMEOUT", "Response", "Transport"]
 
 T = TypeVar("T")
 
-logger = logging.getLogger("scalingo_async")
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
 # A Retry-After above this is not slept through: the caller gets the RateLimitError instead.
@@ -115,8 +116,50 @@ async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def redact(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers safe to log: credentials replaced by their scheme."""
+    return {
+        k: v.split(" ", 1)[0] + " <redacted>" if k.lower() == "authorization" else v
+        for k, v in headers.items()
+    }
+
+
+class _Session:
+    """The one aiohttp session of a client, shared by its `with_options` views."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None,
+        timeout: aiohttp.ClientTimeout,
+        trace_configs: list[aiohttp.TraceConfig] | None,
+    ) -> None:
+        self._session = session
+        self._owned = session is None
+        self._timeout = timeout
+        self._trace_configs = trace_configs
+        self.closed = False
+
+    def get(self) -> aiohttp.ClientSession:
+        if self.closed:
+            raise ClientClosedError("this Client is closed; create a new one")
+        if self._session is None:
+            # Created here, on first use, so that it belongs to the running loop.
+            self._session = aiohttp.ClientSession(
+                timeout=self._timeout, trace_configs=self._trace_configs
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owned:
+            await session.close()
+
+
 class Transport:
-    """Owns the aiohttp session and sends every request of one client."""
+    """Sends every request of one client, with its limits, retries and error mapping."""
 
     def __init__(
         self,
@@ -130,6 +173,9 @@ class Transport:
         max_retries: int,
         session: aiohttp.ClientSession | None,
         user_agent: str,
+        max_concurrency: int | None = None,
+        rate_limit: RateLimit | None = None,
+        trace_configs: list[aiohttp.TraceConfig] | None = None,
     ) -> None:
         self.credentials = Credentials(
             self.send,
@@ -139,28 +185,27 @@ class Transport:
             api_url=api_url,
             region=region,
         )
-        self._timeout = _client_timeout(timeout) or DEFAULT_TIMEOUT
+        self.timeout = _client_timeout(timeout) or DEFAULT_TIMEOUT
         self.max_retries = max_retries
-        self._session = session
-        self._owns_session = session is None
-        self._closed = False
+        self.limiter = Limiter(max_concurrency, rate_limit)
+        self._session = _Session(session, self.timeout, trace_configs)
         self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
 
-    def _get_session(self) -> aiohttp.ClientSession:
-        if self._closed:
-            raise ClientClosedError("this Client is closed; create a new one")
-        if self._session is None:
-            # Created here, on first use, so that it belongs to the running loop.
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-        return self._session
+    def with_options(self, *, timeout: Timeout = None, max_retries: int | None = None) -> Self:
+        """A view with other defaults, sharing the session, credentials and limits."""
+        view = copy.copy(self)
+        if timeout is not None:
+            view.timeout = _client_timeout(timeout) or self.timeout
+        if max_retries is not None:
+            view.max_retries = max_retries
+        return view
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        return self._session.get()
 
     async def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        session, self._session = self._session, None
-        if session is not None and self._owns_session:
-            await session.close()
+        await self._session.close()
 
     async def request(
         self,
@@ -169,8 +214,6 @@ class Transport:
         *,
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
-        timeout: Timeout = None,
-        max_retries: int | None = None,
     ) -> Response:
         """Send an authenticated API request; on a 401 with a renewable token, renew once."""
         base = await self.credentials.api_url()
@@ -183,13 +226,11 @@ class Transport:
                     headers={"Authorization": f"Bearer {bearer}"},
                     params=params,
                     json=json,
-                    timeout=timeout,
-                    max_retries=max_retries,
                 )
             except AuthenticationError:
                 if renewed or not self.credentials.can_refresh:
                     raise
-                logger.debug("401 on %s %s: exchanging the API token again", method, path)
+                logger.info("%s %s: 401, exchanging the API token again", method, path)
                 self.credentials.invalidate(bearer)
         raise AssertionError("unreachable")
 
@@ -201,33 +242,32 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
-        timeout: Timeout = None,
-        max_retries: int | None = None,
         idempotent: bool | None = None,
     ) -> Response:
-        """Send one request with the retry policy, returning a 2xx answer or raising."""
-        session = self._get_session()
-        retries = self.max_retries if max_retries is None else max_retries
+        """Send one request under the limits and the retry policy; return a 2xx answer."""
+        session = self._session.get()
         safe = method in _protocol.IDEMPOTENT_METHODS if idempotent is None else idempotent
         all_headers = {**self._headers, **(headers or {})}
         data = None
         if json is not None:
             data = orjson.dumps(json)
             all_headers["Content-Type"] = "application/json"
-        client_timeout = _client_timeout(timeout)
         attempt = 0
         while True:
             started = time.monotonic()
             try:
-                async with session.request(
-                    method,
-                    url,
-                    headers=all_headers,
-                    params=params,
-                    data=data,
-                    timeout=client_timeout or self._timeout,
-                    allow_redirects=False,
-                ) as resp:
+                async with (
+                    self.limiter.slot(),
+                    session.request(
+                        method,
+                        url,
+                        headers=all_headers,
+                        params=params,
+                        data=data,
+                        timeout=self.timeout,
+                        allow_redirects=False,
+                    ) as resp,
+                ):
                     if resp.status < 300:
                         body = await resp.read()
                     else:
@@ -235,23 +275,27 @@ class Transport:
                     status, resp_headers = resp.status, resp.headers
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error = self._connection_error(exc, method, url, attempt)
-                # A POST is resent only when it provably never left: the connection failed.
+                # A POST is resent only when it provably never left: no connection was made.
                 never_sent = isinstance(
                     exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError
                 )
-                if attempt < retries and (safe or never_sent):
+                if attempt < self.max_retries and (safe or never_sent):
                     await self._backoff(attempt, method, url, str(error), None)
                     attempt += 1
                     continue
+                logger.debug("%s %s failed after %d retries: %s", method, url, attempt, error)
                 raise error from exc
-            elapsed = time.monotonic() - started
-            logger.debug("%s %s -> %s in %.3fs", method, url, status, elapsed)
+            logger.debug(
+                "%s %s -> %s in %.3fs (attempt %d) %s",
+                method, url, status, time.monotonic() - started, attempt + 1,
+                redact(all_headers),
+            )  # fmt: skip
             if status < 300:
                 return Response(status, resp_headers, body, method, url)
             error_ = _protocol.error_from_response(
                 status, resp_headers, body, method=method, url=url, retries=attempt, now=time.time()
             )
-            if attempt < retries and safe and status in _protocol.RETRYABLE_STATUSES:
+            if attempt < self.max_retries and safe and status in _protocol.RETRYABLE_STATUSES:
                 wait = _protocol.parse_retry_after(resp_headers.get("Retry-After"), time.time())
                 if wait is None or wait <= MAX_RETRY_AFTER:
                     await self._backoff(attempt, method, url, f"status {status}", wait)
@@ -263,7 +307,7 @@ class Transport:
         self, attempt: int, method: str, url: str, why: str, wait: float | None
     ) -> None:
         delay = _protocol.backoff_delay(attempt) if wait is None else wait
-        logger.debug("%s %s: %s; retry %d in %.2fs", method, url, why, attempt + 1, delay)
+        logger.info("%s %s: %s; retry %d in %.2fs", method, url, why, attempt + 1, delay)
         await asyncio.sleep(delay)
 
     @staticmethod

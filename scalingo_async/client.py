@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from types import TracebackType
 from typing import Any, Self
@@ -9,6 +10,8 @@ from typing import Any, Self
 import aiohttp
 
 from . import _protocol
+from ._limits import RateLimit
+from ._log import configure_from_env
 from ._transport import DEFAULT_TIMEOUT, Timeout, Transport
 from ._version import __version__
 from .models import Region
@@ -41,6 +44,9 @@ class Client:
         max_retries: int = DEFAULT_MAX_RETRIES,
         session: aiohttp.ClientSession | None = None,
         user_agent: str | None = None,
+        max_concurrency: int | None = None,
+        rate_limit: RateLimit | None = None,
+        trace_configs: list[aiohttp.TraceConfig] | None = None,
     ) -> None:
         if not token and not bearer_token:
             raise ValueError(
@@ -49,6 +55,7 @@ class Client:
             )
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        configure_from_env()
         self.region = region or DEFAULT_REGION
         self.auth_url = _protocol.check_base_url(auth_url, "auth_url")
         self.api_url = _protocol.check_base_url(api_url, "api_url") if api_url else None
@@ -62,7 +69,13 @@ class Client:
             max_retries=max_retries,
             session=session,
             user_agent=user_agent or f"scalingo-async/{__version__}",
+            max_concurrency=max_concurrency,
+            rate_limit=rate_limit,
+            trace_configs=trace_configs,
         )
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
         self.apps = Apps(self._transport)
         self.deployments = Deployments(self._transport)
         self.events = Events(self._transport)
@@ -85,6 +98,19 @@ class Client:
         if not settings.get("token") and not settings.get("bearer_token"):
             raise ValueError("SCALINGO_API_TOKEN is not set")
         return cls(**settings)
+
+    def with_options(self, *, timeout: Timeout = None, max_retries: int | None = None) -> Self:
+        """This client with another timeout or retry count, for the calls made through it.
+
+        The copy shares the session, tokens and limits: `client.with_options(timeout=5)
+        .deployments.get(...)` costs nothing, and closing either closes both.
+        """
+        if max_retries is not None and (isinstance(max_retries, bool) or max_retries < 0):
+            raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        view = copy.copy(self)
+        view._transport = self._transport.with_options(timeout=timeout, max_retries=max_retries)
+        view._bind_resources()
+        return view
 
     def __repr__(self) -> str:
         where = self.api_url or f"region {self.region}"

@@ -63,9 +63,9 @@ def test_repr_hides_tokens() -> None:
 
 async def test_session_is_lazy_and_close_is_idempotent(fake_scalingo: FakeScalingo) -> None:
     client = fake_scalingo.client()
-    assert client._transport._session is None
+    assert client._transport._session._session is None
     await client.event_types.list()
-    session = client._transport._session
+    session = client._transport._session._session
     assert session is not None
     assert not session.closed
     await client.close()

@@ -7,8 +7,11 @@ answers errors in the documented shapes. Tests seed it, inject faults, and read 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import collections
+import contextlib
+import fnmatch
 import itertools
 import secrets
 import time
@@ -33,7 +36,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @attrs.frozen
 class RecordedRequest:
-    """One request as the fake received it. `service` is "auth" or "api"."""
+    """One request as the fake received it. `service` is "auth" or "api"; `received_at` is
+    the event loop's clock."""
 
     service: str
     method: str
@@ -41,27 +45,35 @@ class RecordedRequest:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    received_at: float = 0.0
 
 
 @attrs.frozen
 class Fault:
-    """An answer to give instead of the real one. `body` is sent as is (bytes or text) or as
-    JSON (anything else)."""
+    """What to do instead of (or before) the real answer to one request.
 
-    status: int
+    - `status` (with `body` and `headers`): answer this instead. `body` is sent as is when
+      bytes or text, as JSON otherwise. With no status, the real answer is given.
+    - `delay`: wait this long first (a slow answer).
+    - `drop`: close the connection without answering.
+    - `truncate`: announce the whole body but send half of it, then close. With `delay`, the
+      pause comes after the first half (a stalled body).
+    """
+
+    status: int | None = None
     body: Any = None
     headers: dict[str, str] = attrs.Factory(dict)
+    delay: float = 0.0
+    drop: bool = False
+    truncate: bool = False
 
-    def response(self) -> web.Response:
+    def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, bytes | str):
             raw = self.body.encode() if isinstance(self.body, str) else self.body
-            content_type = "text/plain"
-        elif self.body is None:
-            raw, content_type = b"", "text/plain"
-        else:
-            raw, content_type = orjson.dumps(self.body), "application/json"
-        headers = {"Content-Type": content_type, **self.headers}
-        return web.Response(status=self.status, body=raw, headers=headers)
+            return raw, "text/plain"
+        if self.body is None:
+            return b"", "text/plain"
+        return orjson.dumps(self.body), "application/json"
 
 
 def _now() -> str:
@@ -98,6 +110,7 @@ class FakeScalingo:
         events_pagination: PaginationStyle = "flat",
         default_per_page: int = 20,
         max_per_page: int = 100,
+        latency: float = 0.0,
     ) -> None:
         self.api_token = api_token or f"tk-us-{secrets.token_urlsafe(24)}"
         self.token_lifetime = token_lifetime
@@ -105,6 +118,7 @@ class FakeScalingo:
         self.events_pagination = events_pagination
         self.default_per_page = default_per_page
         self.max_per_page = max_per_page
+        self.latency = latency  # seconds every answer takes, as a real server's would
         self.event_types: list[dict[str, Any]] = [dict(t) for t in _data.EVENT_TYPES]
         self.event_categories: list[dict[str, Any]] = [dict(c) for c in _data.EVENT_CATEGORIES]
         self.apps: dict[str, dict[str, Any]] = {}
@@ -115,6 +129,10 @@ class FakeScalingo:
         self.cache_resets: collections.Counter[str] = collections.Counter()
         self.requests: list[RecordedRequest] = []
         self.exchanges = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._arrived = asyncio.Condition()
+        self._stopping = asyncio.Event()
         self._op_steps: dict[str, collections.deque[str]] = {}
         self._bearers: dict[str, float] = {}
         self._faults: dict[tuple[str, str], collections.deque[Fault]] = {}
@@ -130,6 +148,7 @@ class FakeScalingo:
         self.api_url = await self._serve(self._api_app())
 
     async def stop(self) -> None:
+        self._stopping.set()  # ends every injected pause at once
         runners, self._runners = self._runners, []
         for runner in runners:
             await runner.cleanup()
@@ -261,15 +280,72 @@ class FakeScalingo:
         self,
         method: str,
         path: str,
-        status: int,
+        status: int | None = None,
         body: Any = None,
         *,
         times: int = 1,
         headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        truncate: bool = False,
     ) -> None:
-        """Answer the next `times` requests to `method path` with this status and body."""
+        """Apply a `Fault` to the next `times` requests to `method path`.
+
+        `path` may be a glob (`/v1/apps/*/deployments`). See `Fault` for the other arguments.
+        """
+        fault = Fault(status, body, headers or {}, delay, drop, truncate)
         queue = self._faults.setdefault((method.upper(), path), collections.deque())
-        queue.extend([Fault(status, body, headers or {})] * times)
+        queue.extend([fault] * times)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def _next_fault(self, method: str, path: str) -> Fault | None:
+        queue = self._faults.get((method, path))
+        if not queue:
+            queue = next(
+                (q for (m, pattern), q in self._faults.items()
+                 if q and m == method and fnmatch.fnmatchcase(path, pattern)),
+                None,
+            )  # fmt: skip
+        return queue.popleft() if queue else None
+
+    async def wait_for_requests(
+        self, method: str, path: str, count: int = 1, timeout: float = 5.0
+    ) -> list[RecordedRequest]:
+        """Wait until `count` requests to `method path` have arrived, and return them."""
+        async with asyncio.timeout(timeout), self._arrived:
+            await self._arrived.wait_for(lambda: len(self.requests_to(method, path)) >= count)
+        return self.requests_to(method, path)
+
+    async def _pause(self, seconds: float) -> None:
+        # A pause that ends when the fake stops, so that shutdown never waits on it.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _apply(self, fault: Fault, request: web.Request) -> web.StreamResponse | None:
+        """Play a fault; None means go on to the real answer."""
+        if fault.delay and not fault.truncate:
+            await self._pause(fault.delay)
+        if fault.drop:
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response()
+        if fault.status is None:
+            return None
+        raw, content_type = fault.encoded()
+        headers = {"Content-Type": content_type, **fault.headers}
+        if not fault.truncate:
+            return web.Response(status=fault.status, body=raw, headers=headers)
+        response = web.StreamResponse(status=fault.status, headers=headers)
+        response.content_length = len(raw)
+        await response.prepare(request)
+        await response.write(raw[: len(raw) // 2])
+        if fault.delay:
+            await self._pause(fault.delay)
+        if request.transport is not None:
+            request.transport.abort()
+        return response
 
     def revoke_tokens(self) -> None:
         """Forget every bearer token issued, as if they all expired."""
@@ -283,27 +359,38 @@ class FakeScalingo:
     def _middleware(self, service: str) -> Any:
         @web.middleware
         async def record_and_inject(request: web.Request, handler: Handler) -> web.StreamResponse:
-            body = await request.read()
-            self.requests.append(
-                RecordedRequest(
-                    service,
-                    request.method,
-                    request.path,
-                    dict(request.query),
-                    dict(request.headers),
-                    body,
-                )
-            )
-            queue = self._faults.get((request.method, request.path))
-            if queue:
-                return queue.popleft().response()
-            if service == "api" or request.path != "/v1/tokens/exchange":
-                denied = self._check_bearer(request)
-                if denied is not None:
-                    return denied
-            return await handler(request)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                return await self._handle(service, request, handler)
+            finally:
+                self.in_flight -= 1
 
         return record_and_inject
+
+    async def _handle(
+        self, service: str, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        body = await request.read()
+        recorded = RecordedRequest(
+            service, request.method, request.path, dict(request.query), dict(request.headers),
+            body, asyncio.get_running_loop().time(),
+        )  # fmt: skip
+        async with self._arrived:
+            self.requests.append(recorded)
+            self._arrived.notify_all()
+        if self.latency:
+            await self._pause(self.latency)
+        fault = self._next_fault(request.method, request.path)
+        if fault is not None:
+            answer = await self._apply(fault, request)
+            if answer is not None:
+                return answer
+        if service == "api" or request.path != "/v1/tokens/exchange":
+            denied = self._check_bearer(request)
+            if denied is not None:
+                return denied
+        return await handler(request)
 
     def _check_bearer(self, request: web.Request) -> web.Response | None:
         header = request.headers.get("Authorization", "")
