@@ -12,8 +12,7 @@ from typing import Any, TypeVar
 import cattrs
 import orjson
 
-from ._protocol import excerpt
-from .errors import DecodeError
+from .errors import DecodeError, excerpt
 from .models import DeploymentStatus, EventType, OperationStatus
 
 __all__ = ["converter", "loads", "structure", "structure_list"]

@@ -18,7 +18,19 @@ from urllib.parse import quote, unquote, urlsplit
 import orjson
 
 from . import errors
-from .models import Pagination
+from ._converter import converter
+from .errors import EXCERPT_CHARS, excerpt
+from .models import (
+    Deployment,
+    DeploymentLogEvent,
+    DeploymentNewEvent,
+    DeploymentStatus,
+    DeploymentStatusEvent,
+    DeploymentStreamEvent,
+    Pagination,
+    PingEvent,
+    StreamEvent,
+)
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -28,6 +40,7 @@ __all__ = [
     "error_from_response",
     "jwt_expiry",
     "operation_id_from",
+    "parse_frame",
     "parse_pagination",
     "parse_retry_after",
     "path_segment",
@@ -36,7 +49,6 @@ __all__ = [
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRYABLE_STATUSES = frozenset({408, 429, 502, 503, 504})
 ERROR_BODY_LIMIT = 64 * 1024
-EXCERPT_CHARS = 200
 
 _ERRORS_BY_STATUS: dict[int, type[errors.APIError]] = {
     400: errors.BadRequestError,
@@ -124,10 +136,6 @@ def parse_pagination(data: Any) -> Pagination | None:
     if not any(k in source for k in keys):
         return None
     return Pagination(**{k: _as_page_number(source.get(k)) for k in keys})
-
-
-def excerpt(body: bytes) -> str:
-    return body[: EXCERPT_CHARS * 4].decode("utf-8", "replace")[:EXCERPT_CHARS]
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -255,3 +263,53 @@ def operation_id_from(app: str, id_or_url: str) -> str:
             raise ValueError(f"operation URL {id_or_url!r} belongs to app {url_app!r}, not {app!r}")
         return unquote(segments[-1])
     raise ValueError(f"not an operation URL (expected .../apps/APP/operations/ID): {id_or_url!r}")
+
+
+def _frame_error(reason: str, raw: str | bytes) -> errors.DecodeError:
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    return errors.DecodeError(f"malformed stream frame: {reason}", excerpt=text[:EXCERPT_CHARS])
+
+
+def _nonempty_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def parse_frame(raw: str | bytes) -> StreamEvent:
+    """Turn one websocket frame of the deployment stream into a typed event.
+
+    Raises DecodeError for a frame that is not JSON, or a known type missing what it needs.
+    """
+    try:
+        frame = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise _frame_error("not JSON", raw) from None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise _frame_error("expected an object with a string 'type'", raw)
+    kind, data, dep_id = frame["type"], frame.get("data"), _nonempty_str(frame.get("id"))
+    fields = data if isinstance(data, dict) else {}
+    if kind == "ping":
+        ts = fields.get("ts")
+        return PingEvent(float(ts) if isinstance(ts, int | float) else None)
+    if kind == "log":
+        content = fields.get("content")
+        if dep_id is None or not isinstance(content, str):
+            raise _frame_error("a log frame needs 'id' and 'data.content'", raw)
+        return DeploymentLogEvent(dep_id, content)
+    if kind == "status":
+        status = _nonempty_str(fields.get("status"))
+        if dep_id is None or status is None:
+            raise _frame_error("a status frame needs 'id' and 'data.status'", raw)
+        return DeploymentStatusEvent(dep_id, DeploymentStatus(status))
+    if kind == "new":
+        # The document sends the id; the official CLI decodes a whole deployment object.
+        value = fields.get("deployment")
+        if isinstance(value, str) and value:
+            return DeploymentNewEvent(value)
+        if isinstance(value, dict):
+            try:
+                deployment = converter.structure(value, Deployment)
+            except Exception as exc:
+                raise _frame_error(f"unreadable deployment ({exc})", raw) from None
+            return DeploymentNewEvent(deployment.id, deployment)
+        raise _frame_error("a new frame needs 'data.deployment'", raw)
+    return DeploymentStreamEvent(kind, data, dep_id)

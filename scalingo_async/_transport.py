@@ -27,6 +27,7 @@ from .errors import (
     AuthenticationError,
     ClientClosedError,
     DecodeError,
+    excerpt,
 )
 from .models import Page
 
@@ -56,10 +57,10 @@ class Response:
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
 
-    def decode_error(self, message: str, excerpt: str | None = None) -> DecodeError:
+    def decode_error(self, message: str) -> DecodeError:
         return DecodeError(
             message,
-            excerpt=_protocol.excerpt(self.body) if excerpt is None else excerpt,
+            excerpt=excerpt(self.body),
             method=self.method,
             url=self.url,
             status=self.status,

@@ -34,6 +34,14 @@ __all__ = [
 ]
 
 
+EXCERPT_CHARS = 200
+
+
+def excerpt(body: bytes) -> str:
+    """The start of a body, as text, for an error message."""
+    return body[: EXCERPT_CHARS * 4].decode("utf-8", "replace")[:EXCERPT_CHARS]
+
+
 class ScalingoError(Exception):
     """Root of every error raised by scalingo_async."""
 

@@ -18,7 +18,11 @@ __all__ = [
     "AppLinks",
     "Deployment",
     "DeploymentLinks",
+    "DeploymentLogEvent",
+    "DeploymentNewEvent",
     "DeploymentStatus",
+    "DeploymentStatusEvent",
+    "DeploymentStreamEvent",
     "Event",
     "EventCategory",
     "EventType",
@@ -26,7 +30,9 @@ __all__ = [
     "OperationStatus",
     "Page",
     "Pagination",
+    "PingEvent",
     "Region",
+    "StreamEvent",
     "User",
 ]
 
@@ -252,3 +258,54 @@ class Page(Generic[T]):
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+# The live deployment stream's events. The four known frame types each have a class; a frame
+# of a type this SDK does not know yet arrives as a DeploymentStreamEvent, not dropped.
+
+
+@attrs.frozen
+class DeploymentNewEvent:
+    """A deployment started. `deployment` is set when the frame carried the whole object."""
+
+    deployment_id: str
+    deployment: Deployment | None = None
+
+
+@attrs.frozen
+class DeploymentLogEvent:
+    """One line of a deployment's build log."""
+
+    deployment_id: str
+    content: str
+
+
+@attrs.frozen
+class DeploymentStatusEvent:
+    deployment_id: str
+    status: DeploymentStatus
+
+
+@attrs.frozen
+class PingEvent:
+    """The server's keep-alive; `ts` is its Unix time."""
+
+    ts: float | None = None
+
+
+@attrs.frozen
+class DeploymentStreamEvent:
+    """A frame of a type this SDK does not know, as sent."""
+
+    type: str
+    data: Any = None
+    deployment_id: str | None = None
+
+
+StreamEvent = (
+    DeploymentNewEvent
+    | DeploymentLogEvent
+    | DeploymentStatusEvent
+    | PingEvent
+    | DeploymentStreamEvent
+)
