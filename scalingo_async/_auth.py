@@ -56,6 +56,10 @@ class Credentials:
         return f"<Credentials auth_url={self._auth_url!r} region={self._region!r}>"
 
     @property
+    def api_token(self) -> str | None:
+        return self._api_token
+
+    @property
     def can_refresh(self) -> bool:
         return self._api_token is not None
 

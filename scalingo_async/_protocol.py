@@ -37,6 +37,7 @@ __all__ = [
     "RETRYABLE_STATUSES",
     "backoff_delay",
     "check_base_url",
+    "check_stream_url",
     "error_from_response",
     "jwt_expiry",
     "operation_id_from",
@@ -99,6 +100,17 @@ def check_base_url(url: str, what: str = "api_url") -> str:
             f"{what} must use https:// (plain http is only accepted for loopback hosts): {url!r}"
         )
     raise ValueError(f"{what} must be an https:// URL, got {url!r}")
+
+
+def check_stream_url(url: str) -> str:
+    """The deployment stream's URL must be wss://, or ws:// on loopback: it carries a token."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "wss" and host:
+        return url
+    if parts.scheme == "ws" and _is_loopback(host):
+        return url
+    raise ValueError(f"the deployment stream URL must be wss:// (ws:// only on loopback): {url!r}")
 
 
 def path_segment(value: str, what: str = "name") -> str:

@@ -190,6 +190,7 @@ class Transport:
         self.max_retries = max_retries
         self.limiter = Limiter(max_concurrency, rate_limit)
         self._session = _Session(session, self.timeout, trace_configs)
+        self.user_agent = user_agent
         self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
 
     def with_options(self, *, timeout: Timeout = None, max_retries: int | None = None) -> Self:
@@ -243,13 +244,14 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
+        data: bytes | None = None,
+        timeout: aiohttp.ClientTimeout | None = None,
         idempotent: bool | None = None,
     ) -> Response:
         """Send one request under the limits and the retry policy; return a 2xx answer."""
         session = self._session.get()
         safe = method in _protocol.IDEMPOTENT_METHODS if idempotent is None else idempotent
         all_headers = {**self._headers, **(headers or {})}
-        data = None
         if json is not None:
             data = orjson.dumps(json)
             all_headers["Content-Type"] = "application/json"
@@ -265,7 +267,7 @@ class Transport:
                         headers=all_headers,
                         params=params,
                         data=data,
-                        timeout=self.timeout,
+                        timeout=timeout or self.timeout,
                         allow_redirects=False,
                     ) as resp,
                 ):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Operation
+    from .models import Deployment, Operation
 
 __all__ = [
     "APIConnectionError",
@@ -21,6 +21,7 @@ __all__ = [
     "ClientClosedError",
     "ConflictError",
     "DecodeError",
+    "DeploymentFailedError",
     "ForbiddenError",
     "NotFoundError",
     "OperationFailedError",
@@ -30,6 +31,8 @@ __all__ = [
     "RegionNotFoundError",
     "ScalingoError",
     "ServerError",
+    "StreamAuthenticationError",
+    "StreamError",
     "ValidationError",
 ]
 
@@ -213,3 +216,24 @@ class OperationTimeoutError(ScalingoError, TimeoutError):
         self.operation = operation
         last = f"; last status: {operation.status}" if operation else ""
         super().__init__(f"operation {operation_id} not finished after {timeout:g}s{last}")
+
+
+class StreamError(ScalingoError):
+    """The live deployment stream could not be opened, or was lost for good."""
+
+
+class StreamAuthenticationError(StreamError):
+    """The deployment stream closed at once after the auth frame: the token was refused."""
+
+
+class DeploymentFailedError(ScalingoError):
+    """A deployment ended with a status other than success.
+
+    `deployment` is its final state; `lines` the last lines of its build log, to show why.
+    """
+
+    def __init__(self, deployment: Deployment, lines: list[str]) -> None:
+        self.deployment = deployment
+        self.lines = lines
+        tail = "".join(f"\n  {line}" for line in lines[-10:])
+        super().__init__(f"deployment {deployment.id} ended with status {deployment.status}{tail}")

@@ -32,6 +32,7 @@ __all__ = [
     "Pagination",
     "PingEvent",
     "Region",
+    "Source",
     "StreamEvent",
     "User",
 ]
@@ -206,6 +207,14 @@ class Deployment:
     @property
     def is_success(self) -> bool:
         return self.status is DeploymentStatus.SUCCESS
+
+
+@attrs.frozen
+class Source:
+    """Where to upload an archive (`upload_url`) and the URL to deploy it from."""
+
+    upload_url: str
+    download_url: str
 
 
 @attrs.frozen

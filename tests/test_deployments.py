@@ -121,7 +121,7 @@ async def test_create_sends_the_documented_body(
     deployment = await scalingo_client.deployments.create("my-app", source_url=url, git_ref="v2")
     assert deployment.git_ref == "v2"
     assert deployment.previous_git_ref == "v1"
-    assert deployment.status is DeploymentStatus.BUILDING
+    assert deployment.status is DeploymentStatus.QUEUED
     assert deployment.type == "archive"
     sent = fake_scalingo.requests_to("POST", "/v1/apps/my-app/deployments")
     assert len(sent) == 1

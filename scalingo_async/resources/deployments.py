@@ -1,12 +1,26 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import collections
+import inspect
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
+import attrs
+
+from .._archive import load_source
 from .._protocol import path_segment
-from ..models import Deployment, Page
+from .._transport import Transport
+from ..errors import DeploymentFailedError
+from ..models import Deployment, DeploymentLogEvent, DeploymentStatusEvent, Page, StreamEvent
 from ..pagination import page_params, paginate
+from ..stream import DeploymentStream, TokenKind, follow
 from ._base import Resource
+from .sources import Sources
+
+Source = str | Path | bytes
+LineCallback = Callable[[str], Any]
 
 
 def _path(app: str, *rest: str) -> str:
@@ -14,6 +28,10 @@ def _path(app: str, *rest: str) -> str:
 
 
 class Deployments(Resource):
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport)
+        self._sources = Sources(transport)
+
     async def page(self, app: str, page: int = 1, per_page: int | None = None) -> Page[Deployment]:
         """One page of the app's deployments, newest first."""
         response = await self._transport.request(
@@ -56,3 +74,84 @@ class Deployments(Resource):
         await self._transport.request(
             "DELETE", f"/v1/apps/{path_segment(app, 'app')}/caches/deployment"
         )
+
+    def stream(
+        self,
+        app: str,
+        *,
+        token: TokenKind = "bearer",
+        skip_malformed: bool = False,
+        max_reconnects: int = 5,
+    ) -> DeploymentStream:
+        """The live events of every deployment of the app: `async with ... as s: async for`."""
+        return DeploymentStream(
+            self._transport,
+            app,
+            token=token,
+            skip_malformed=skip_malformed,
+            max_reconnects=max_reconnects,
+        )
+
+    def follow(
+        self,
+        app: str,
+        deployment_id: str,
+        *,
+        token: TokenKind = "bearer",
+        check_interval: float = 30.0,
+        poll_interval: float = 3.0,
+    ) -> AsyncIterator[StreamEvent]:
+        """The log lines and statuses of one deployment, ending after its final status."""
+        return follow(
+            self,
+            app,
+            deployment_id,
+            token=token,
+            check_interval=check_interval,
+            poll_interval=poll_interval,
+        )
+
+    async def deploy(
+        self,
+        app: str,
+        source: Source,
+        *,
+        git_ref: str | None = None,
+        follow: LineCallback | None = None,
+        raise_on_failure: bool = True,
+    ) -> Deployment:
+        """Deploy a folder, a .tar.gz (a path or bytes) or an archive URL, and wait for the end.
+
+        Each build log line goes to `follow` (a function or coroutine function) as it comes.
+        With `raise_on_failure`, a final status other than success raises DeploymentFailedError
+        carrying the deployment and the last log lines. Returns the final Deployment.
+        """
+        source_url = await self._source_url(source)
+        deployment = await self.create(app, source_url=source_url, git_ref=git_ref)
+        last_lines: collections.deque[str] = collections.deque(maxlen=50)
+        status = None
+        async for event in self.follow(app, deployment.id):
+            if isinstance(event, DeploymentLogEvent):
+                last_lines.append(event.content)
+                if follow is not None and inspect.isawaitable(result := follow(event.content)):
+                    await result
+            elif isinstance(event, DeploymentStatusEvent):
+                status = event.status
+        final = await self.get(app, deployment.id)
+        if status is not None and status.is_finished and not final.is_finished:
+            final = attrs.evolve(final, status=status)  # REST may lag the stream by a moment
+        if raise_on_failure and not final.is_success:
+            raise DeploymentFailedError(final, list(last_lines))
+        return final
+
+    async def _source_url(self, source: Source) -> str:
+        if isinstance(source, str) and source.startswith(("https://", "http://")):
+            return source
+        if isinstance(source, bytes):
+            archive = source
+        else:
+            # tar, gzip and file reads block: a thread keeps the event loop free meanwhile.
+            archive = await asyncio.to_thread(load_source, Path(source))
+        upload = await self._sources.create()
+        await self._sources.upload(upload, archive)
+        return upload.download_url

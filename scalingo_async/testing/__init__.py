@@ -1,5 +1,5 @@
 """Test helpers: FakeScalingo, a real Scalingo-shaped server on loopback, and pytest fixtures."""
 
-from .fake import FakeScalingo, Fault, RecordedRequest
+from .fake import DeploymentPlan, FakeScalingo, Fault, RecordedRequest
 
-__all__ = ["FakeScalingo", "Fault", "RecordedRequest"]
+__all__ = ["DeploymentPlan", "FakeScalingo", "Fault", "RecordedRequest"]

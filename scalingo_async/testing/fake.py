@@ -12,8 +12,10 @@ import base64
 import collections
 import contextlib
 import fnmatch
+import io
 import itertools
 import secrets
+import tarfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -27,8 +29,11 @@ from aiohttp import web
 
 from ..client import Client
 from . import _data
+from ._live import BUILD_LOG, DeploymentPlan, LiveDeployments
 
-__all__ = ["FakeScalingo", "Fault", "RecordedRequest"]
+__all__ = ["DeploymentPlan", "FakeScalingo", "Fault", "RecordedRequest"]
+
+MAX_ARCHIVE_BYTES = 314_572_800  # API-NOTES.md: "at most 314,572,800 bytes"
 
 PaginationStyle = Literal["nested", "flat", "none"]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -111,6 +116,10 @@ class FakeScalingo:
         default_per_page: int = 20,
         max_per_page: int = 100,
         latency: float = 0.0,
+        pace: float = 0.0,
+        stream_ping_interval: float = 1.0,
+        hold_until_watched: bool = True,
+        hold_timeout: float = 2.0,
     ) -> None:
         self.api_token = api_token or f"tk-us-{secrets.token_urlsafe(24)}"
         self.token_lifetime = token_lifetime
@@ -119,6 +128,14 @@ class FakeScalingo:
         self.default_per_page = default_per_page
         self.max_per_page = max_per_page
         self.latency = latency  # seconds every answer takes, as a real server's would
+        self.pace = pace  # seconds between a running deployment's log lines and steps
+        self.stream_ping_interval = stream_ping_interval
+        # A created deployment waits (up to hold_timeout) for a stream of its app to watch it,
+        # so that a follower sees it from its first line whatever the scheduling.
+        self.hold_until_watched = hold_until_watched
+        self.hold_timeout = hold_timeout
+        self.live = LiveDeployments(self)
+        self.archives: dict[str, bytes] = {}  # uploaded sources, by id
         self.event_types: list[dict[str, Any]] = [dict(t) for t in _data.EVENT_TYPES]
         self.event_categories: list[dict[str, Any]] = [dict(c) for c in _data.EVENT_CATEGORIES]
         self.apps: dict[str, dict[str, Any]] = {}
@@ -140,15 +157,20 @@ class FakeScalingo:
         self._runners: list[web.AppRunner] = []
         self.api_url = ""
         self.auth_url = ""
+        self.stream_url = ""
 
     # lifecycle
 
     async def start(self) -> None:
         self.auth_url = await self._serve(self._auth_app())
         self.api_url = await self._serve(self._api_app())
+        stream_app = web.Application()
+        stream_app.router.add_get("/apps/{app}", self.live.handle)
+        self.stream_url = "ws" + (await self._serve(stream_app)).removeprefix("http")
 
     async def stop(self) -> None:
         self._stopping.set()  # ends every injected pause at once
+        await self.live.stop()
         runners, self._runners = self._runners, []
         for runner in runners:
             await runner.cleanup()
@@ -200,7 +222,6 @@ class FakeScalingo:
             "owner": dict(_data.PUSHER),
             "last_deployed_at": None,
             "last_deployment_id": None,
-            "links": {"deployments_stream": f"ws://127.0.0.1/apps/{name}"},
             **fields,
         }
         self.apps[name] = app
@@ -253,6 +274,21 @@ class FakeScalingo:
         self.operations[op_id] = operation
         self._op_steps[op_id] = steps
         return operation
+
+    def plan_deployment(
+        self, app: str, status: str = "success", log: Iterable[str] | None = None
+    ) -> DeploymentPlan:
+        """Decide how the next deployment created for `app` runs: its final status and log."""
+        plan = DeploymentPlan(status, tuple(BUILD_LOG if log is None else log))
+        self.live.plans.setdefault(app, collections.deque()).append(plan)
+        return plan
+
+    def drop_streams(self, app: str | None = None) -> int:
+        """Cut the live streams of `app` (or all) without a close frame; returns how many."""
+        return self.live.drop(app)
+
+    def stream_link(self, app: str) -> str:
+        return f"{self.stream_url}/apps/{app}"
 
     def operation_url(self, app: str, op_id: str) -> str:
         return f"{self.api_url}/v1/apps/{app}/operations/{op_id}"
@@ -386,19 +422,29 @@ class FakeScalingo:
             answer = await self._apply(fault, request)
             if answer is not None:
                 return answer
-        if service == "api" or request.path != "/v1/tokens/exchange":
+        # Presigned source URLs carry no token, as on the real storage.
+        public = request.path in ("/v1/tokens/exchange",) or request.path.startswith(
+            ("/sources/", "/downloads/")
+        )
+        if not public:
             denied = self._check_bearer(request)
             if denied is not None:
                 return denied
         return await handler(request)
+
+    def token_is_valid(self, token: str) -> bool:
+        """A live bearer token, or the API token itself."""
+        if token == self.api_token:
+            return True
+        expires = self._bearers.get(token)
+        return expires is not None and expires >= time.time()
 
     def _check_bearer(self, request: web.Request) -> web.Response | None:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme != "Bearer" or not token:
             return _error(401, "no bearer token given")
-        expires = self._bearers.get(token)
-        if expires is None or expires < time.time():
+        if token == self.api_token or not self.token_is_valid(token):
             return _error(401, "invalid or expired token")
         return None
 
@@ -454,6 +500,9 @@ class FakeScalingo:
         r.add_get("/v1/apps/{app}/operations/{id}", self._get_operation)
         r.add_get("/v1/apps/{app}/events", self._app_events)
         r.add_get("/v1/events", self._user_events)
+        r.add_post("/v1/sources", self._create_source)
+        r.add_put("/sources/{id}", self._upload_source)
+        r.add_get("/downloads/{id}", self._download_source)
         return app
 
     def _paginated(
@@ -489,12 +538,15 @@ class FakeScalingo:
     async def _event_categories(self, request: web.Request) -> web.Response:
         return _json({"event_categories": self.event_categories})
 
+    def _shown_app(self, app: dict[str, Any]) -> dict[str, Any]:
+        return {"links": {"deployments_stream": self.stream_link(app["name"])}, **app}
+
     async def _list_apps(self, request: web.Request) -> web.Response:
-        return _json({"apps": list(self.apps.values())})
+        return _json({"apps": [self._shown_app(a) for a in self.apps.values()]})
 
     async def _get_app(self, request: web.Request) -> web.Response:
         app = self.apps.get(request.match_info["app"])
-        return _json({"app": app}) if app else _not_found("app")
+        return _json({"app": self._shown_app(app)}) if app else _not_found("app")
 
     async def _list_deployments(self, request: web.Request) -> web.Response:
         name = request.match_info["app"]
@@ -536,16 +588,61 @@ class FakeScalingo:
             return _json({"errors": {"deployment": ["missing field"]}}, 422)
         if not spec.get("source_url"):
             return _json({"errors": {"source_url": ["can't be blank"]}}, 422)
+        plan = self.live.next_plan(name)
+        problem = self._archive_problem(spec["source_url"])
+        if problem:
+            plan = DeploymentPlan("build-error", (f"!      {problem}",))
         previous = self.deployments[name][0]["git_ref"] if self.deployments[name] else None
         deployment = self.add_deployment(
             name,
-            status="building",
+            status="queued",
             git_ref=spec.get("git_ref") or "master",
             previous_git_ref=previous,
             type="archive",
             duration=0,
         )
+        self.live.start(name, deployment, plan)
         return _json({"deployment": deployment}, 201)
+
+    def _archive_problem(self, source_url: str) -> str | None:
+        """What is wrong with an uploaded archive, for sources this fake holds."""
+        prefix = f"{self.api_url}/downloads/"
+        if not source_url.startswith(prefix):
+            return None
+        archive = self.archives.get(source_url.removeprefix(prefix))
+        if archive is None:
+            return "the source URL has expired or was never uploaded"
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+                tops = {m.name.split("/", 1)[0] for m in tar.getmembers()}
+        except (tarfile.TarError, OSError, EOFError):
+            return "the archive is not a .tar.gz file"
+        if len(tops) != 1:
+            return f"the archive must hold a single top folder, found {len(tops)} entries"
+        return None
+
+    async def _create_source(self, request: web.Request) -> web.Response:
+        source_id = uuid.uuid4().hex
+        return _json({"source": {"upload_url": f"{self.api_url}/sources/{source_id}",
+                                 "download_url": f"{self.api_url}/downloads/{source_id}"}},
+                     201)  # fmt: skip
+
+    async def _upload_source(self, request: web.Request) -> web.Response:
+        if request.content_type != "application/x-gzip":
+            return _error(
+                400, f"expected Content-Type application/x-gzip, got {request.content_type}"
+            )
+        body = await request.read()
+        if len(body) > MAX_ARCHIVE_BYTES:
+            return _error(413, "the archive is over 314,572,800 bytes")
+        self.archives[request.match_info["id"]] = body
+        return web.Response(status=200)
+
+    async def _download_source(self, request: web.Request) -> web.Response:
+        archive = self.archives.get(request.match_info["id"])
+        if archive is None:
+            return _error(404, "not found")
+        return web.Response(body=archive, content_type="application/x-gzip")
 
     async def _reset_cache(self, request: web.Request) -> web.Response:
         name = request.match_info["app"]
