@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Self, TypeVar
 
 import aiohttp
@@ -34,6 +34,7 @@ from .models import Page
 __all__ = ["DEFAULT_TIMEOUT", "Response", "Transport"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
@@ -76,26 +77,23 @@ class Response:
         except DecodeError as exc:
             raise self._retag(exc) from None
 
-    def model(self, key: str, cls: type[T]) -> T:
-        data = self.json()
+    def _decode(
+        self, data: Any, decode: Callable[[Any, str, type[T]], R], key: str, cls: type[T]
+    ) -> R:
         try:
-            return _converter.structure(data, key, cls)
+            return decode(data, key, cls)
         except DecodeError as exc:
             raise self._retag(exc) from None
 
+    def model(self, key: str, cls: type[T]) -> T:
+        return self._decode(self.json(), _converter.structure, key, cls)
+
     def models(self, key: str, cls: type[T]) -> list[T]:
-        data = self.json()
-        try:
-            return _converter.structure_list(data, key, cls)
-        except DecodeError as exc:
-            raise self._retag(exc) from None
+        return self._decode(self.json(), _converter.structure_list, key, cls)
 
     def page(self, key: str, cls: type[T]) -> Page[T]:
         data = self.json()
-        try:
-            items = _converter.structure_list(data, key, cls)
-        except DecodeError as exc:
-            raise self._retag(exc) from None
+        items = self._decode(data, _converter.structure_list, key, cls)
         return Page(items, _protocol.parse_pagination(data))
 
 

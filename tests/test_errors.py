@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from scalingo_async import (
@@ -122,14 +120,8 @@ async def test_bad_success_bodies(fake_scalingo: FakeScalingo, body: bytes, matc
     assert info.value.excerpt == body.decode()[:200]
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def test_connection_refused(fake_scalingo: FakeScalingo) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}"
+async def test_connection_refused(closed_port: int) -> None:
+    url = f"http://127.0.0.1:{closed_port}"
     async with Client(bearer_token="b", api_url=url, max_retries=1) as client:
         with pytest.raises(APIConnectionError, match="failed") as info:
             await client.event_types.list()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
 from typing import Any
 
 import aiohttp
@@ -57,15 +56,9 @@ async def test_a_deployment_post_is_never_sent_twice(
     assert len(fake_scalingo.requests_to("POST", CREATE)) == 1
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def test_a_post_that_never_left_is_retried() -> None:
+async def test_a_post_that_never_left_is_retried(closed_port: int) -> None:
     # Connection refused: the request provably never reached a server, so resending is safe.
-    url = f"http://127.0.0.1:{_closed_port()}"
+    url = f"http://127.0.0.1:{closed_port}"
     async with Client(bearer_token="b", api_url=url, max_retries=2) as client:
         with pytest.raises(APIConnectionError) as info:
             await client.deployments.create("my-app", source_url=SOURCE)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 import sys
 import textwrap
@@ -14,14 +13,8 @@ from scalingo_async import Client, ScalingoError
 from scalingo_async.testing import FakeScalingo
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_no_token_in_logs_errors_or_reprs(
-    fake_scalingo: FakeScalingo, caplog: pytest.LogCaptureFixture
+    fake_scalingo: FakeScalingo, caplog: pytest.LogCaptureFixture, closed_port: int
 ) -> None:
     caplog.set_level(logging.DEBUG)  # every logger: ours, aiohttp's, asyncio's
     errors: list[BaseException] = []
@@ -54,7 +47,7 @@ async def test_no_token_in_logs_errors_or_reprs(
         await expect_error(client.event_types.list())
     async with Client(fake.api_token, auth_url=fake.auth_url, region="mars") as client:
         await expect_error(client.event_types.list())
-    async with Client(fake.api_token, auth_url=f"http://127.0.0.1:{_closed_port()}") as client:
+    async with Client(fake.api_token, auth_url=f"http://127.0.0.1:{closed_port}") as client:
         await expect_error(client.event_types.list())
 
     secrets = {fake.api_token, "tk-us-wrong-secret-token"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import socket
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -249,15 +248,9 @@ async def test_follow_filters_on_its_deployment_without_a_new_frame(
     assert events[-1] == DeploymentStatusEvent(created.id, DeploymentStatus.SUCCESS)
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def test_follow_falls_back_to_polling() -> None:
+async def test_follow_falls_back_to_polling(closed_port: int) -> None:
     async with FakeScalingo(pace=0.001, hold_until_watched=False) as fake:
-        dead = f"ws://127.0.0.1:{_closed_port()}/apps/my-app"
+        dead = f"ws://127.0.0.1:{closed_port}/apps/my-app"
         fake.add_app("my-app", links={"deployments_stream": dead})
         async with fake.client() as client:
             created = await client.deployments.create("my-app", source_url="https://x/a.tgz")
@@ -283,8 +276,8 @@ async def test_the_reconnect_bound(fake_scalingo: FakeScalingo) -> None:
     assert fake_scalingo.live.attempts == 1 + 2  # the first connection, then two reconnects
 
 
-async def test_a_stream_that_never_opens(fake_scalingo: FakeScalingo) -> None:
-    dead = f"ws://127.0.0.1:{_closed_port()}/apps/my-app"
+async def test_a_stream_that_never_opens(fake_scalingo: FakeScalingo, closed_port: int) -> None:
+    dead = f"ws://127.0.0.1:{closed_port}/apps/my-app"
     fake_scalingo.add_app("my-app", links={"deployments_stream": dead})
     fake_scalingo.add_app("http-app", links={"deployments_stream": "ws://example.com/apps/x"})
     async with fake_scalingo.client() as client:
