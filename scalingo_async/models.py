@@ -16,6 +16,7 @@ import attrs
 __all__ = [
     "App",
     "AppLinks",
+    "Container",
     "Deployment",
     "DeploymentLinks",
     "DeploymentLogEvent",
@@ -27,11 +28,13 @@ __all__ = [
     "EventCategory",
     "EventType",
     "Operation",
+    "OperationRef",
     "OperationStatus",
     "Page",
     "Pagination",
     "PingEvent",
     "Region",
+    "ScaleOperation",
     "Source",
     "StreamEvent",
     "User",
@@ -215,6 +218,34 @@ class Source:
 
     upload_url: str
     download_url: str
+
+
+@attrs.frozen
+class Container:
+    """A process type's formation: `amount` containers of `size` running `name`."""
+
+    name: str
+    amount: int
+    size: str | None = None
+    id: str | None = None
+
+
+@attrs.frozen
+class OperationRef:
+    """An operation started by a 202 answer: its id and the URL in `Location`.
+
+    `operations.wait(app, ref)` and `operations.get(app, ref)` take it as it is.
+    """
+
+    id: str
+    url: str
+
+
+@attrs.frozen
+class ScaleOperation(OperationRef):
+    """A scale's operation, and the app's formation as the API answered it."""
+
+    containers: list[Container] = attrs.Factory(list)
 
 
 @attrs.frozen

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from scalingo_async import (
     Client,
+    Container,
+    DecodeError,
     NotFoundError,
     Operation,
     OperationFailedError,
+    OperationRef,
     OperationStatus,
     OperationTimeoutError,
+    ScaleOperation,
+    ValidationError,
 )
 from scalingo_async.testing import FakeScalingo
 
@@ -59,3 +65,56 @@ async def test_wait_refuses_another_apps_url(scalingo_client: Client) -> None:
         await scalingo_client.operations.wait("my-app", url)
     with pytest.raises(ValueError, match="positive"):
         await scalingo_client.operations.wait("my-app", "x", timeout=0)
+
+
+async def test_restart_then_wait(fake_scalingo: FakeScalingo, scalingo_client: Client) -> None:
+    fake_scalingo.add_app("my-app")
+    ref = await scalingo_client.apps.restart("my-app", scope=["web"])
+    assert isinstance(ref, OperationRef)
+    assert ref.url == fake_scalingo.operation_url("my-app", ref.id)
+    (sent,) = fake_scalingo.requests_to("POST", "/v1/apps/my-app/restart")
+    assert orjson.loads(sent.body) == {"scope": ["web"]}
+    done = await scalingo_client.operations.wait("my-app", ref, interval=0.001)
+    assert done.status is OperationStatus.DONE
+    assert done.type == "restart"
+    await scalingo_client.apps.restart("my-app")
+    assert orjson.loads(fake_scalingo.requests_to("POST", "/v1/apps/my-app/restart")[1].body) == {}
+
+
+async def test_scale_returns_the_containers_and_can_fail(
+    fake_scalingo: FakeScalingo, scalingo_client: Client
+) -> None:
+    fake_scalingo.add_app("my-app")
+    fake_scalingo.plan_operation("my-app", "error", "not enough capacity for 2XL")
+    ref = await scalingo_client.apps.scale(
+        "my-app", [{"name": "web", "amount": 2, "size": "M"}, Container("worker", 1)]
+    )
+    assert isinstance(ref, ScaleOperation)
+    assert {(c.name, c.amount, c.size) for c in ref.containers} == {("web", 2, "M"),
+                                                                    ("worker", 1, "M")}  # fmt: skip
+    (sent,) = fake_scalingo.requests_to("POST", "/v1/apps/my-app/scale")
+    # global-information.md, changelog of 15th April 2015: the scale body
+    assert orjson.loads(sent.body) == {"containers": [{"name": "web", "amount": 2, "size": "M"},
+                                                      {"name": "worker", "amount": 1}]}  # fmt: skip
+    with pytest.raises(OperationFailedError, match="not enough capacity"):
+        await scalingo_client.operations.wait("my-app", ref.url, interval=0.001)
+
+
+async def test_scale_and_restart_refuse_bad_input(
+    fake_scalingo: FakeScalingo, scalingo_client: Client
+) -> None:
+    fake_scalingo.add_app("my-app")
+    for bad in ([], [{"name": "web"}], [{"name": "", "amount": 1}], [{"name": "w", "amount": -1}]):
+        with pytest.raises(ValueError, match="container"):
+            await scalingo_client.apps.scale("my-app", bad)
+    with pytest.raises(ValidationError) as info:
+        await scalingo_client.apps.restart("my-app", scope=["clock"])
+    assert info.value.errors == {"scope": ["unknown process type clock"]}
+    assert not fake_scalingo.requests_to("POST", "/v1/apps/my-app/scale")
+
+
+async def test_a_202_without_location(fake_scalingo: FakeScalingo, scalingo_client: Client) -> None:
+    fake_scalingo.add_app("my-app")
+    fake_scalingo.fail_next("POST", "/v1/apps/my-app/restart", 202, {})
+    with pytest.raises(DecodeError, match="without a Location"):
+        await scalingo_client.apps.restart("my-app")

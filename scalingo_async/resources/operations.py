@@ -4,14 +4,20 @@ import asyncio
 
 from .._protocol import operation_id_from, path_segment
 from ..errors import OperationFailedError, OperationTimeoutError
-from ..models import Operation
+from ..models import Operation, OperationRef
 from ._base import Resource
 
 
+def _id(app: str, operation: str | OperationRef) -> str:
+    return (
+        operation.id if isinstance(operation, OperationRef) else operation_id_from(app, operation)
+    )
+
+
 class Operations(Resource):
-    async def get(self, app: str, operation_id: str) -> Operation:
-        """One operation; `operation_id` may also be the `Location` URL of a 202 answer."""
-        op_id = operation_id_from(app, operation_id)
+    async def get(self, app: str, operation_id: str | OperationRef) -> Operation:
+        """One operation, by id, by the `Location` URL of a 202 answer, or by OperationRef."""
+        op_id = _id(app, operation_id)
         response = await self._transport.request(
             "GET",
             f"/v1/apps/{path_segment(app, 'app')}/operations/{path_segment(op_id, 'operation_id')}",
@@ -19,7 +25,12 @@ class Operations(Resource):
         return response.model("operation", Operation)
 
     async def wait(
-        self, app: str, operation_id: str, *, timeout: float = 300, interval: float = 1
+        self,
+        app: str,
+        operation_id: str | OperationRef,
+        *,
+        timeout: float = 300,
+        interval: float = 1,
     ) -> Operation:
         """Poll until the operation is `done` and return it.
 
@@ -28,7 +39,7 @@ class Operations(Resource):
         """
         if interval <= 0 or timeout <= 0:
             raise ValueError("timeout and interval must be positive")
-        op_id = operation_id_from(app, operation_id)
+        op_id = _id(app, operation_id)
         last: Operation | None = None
         deadline = asyncio.timeout(timeout)
         try:

@@ -144,6 +144,8 @@ class FakeScalingo:
         self.operations: dict[str, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []  # newest first
         self.cache_resets: collections.Counter[str] = collections.Counter()
+        self.containers: dict[str, list[dict[str, Any]]] = {}  # per app, its formation
+        self._op_plans: dict[str, collections.deque[tuple[str, str]]] = {}
         self.requests: list[RecordedRequest] = []
         self.exchanges = 0
         self.in_flight = 0
@@ -289,6 +291,12 @@ class FakeScalingo:
 
     def stream_link(self, app: str) -> str:
         return f"{self.stream_url}/apps/{app}"
+
+    def plan_operation(
+        self, app: str, status: str = "done", error: str = "container web-1 failed to start"
+    ) -> None:
+        """Decide how the next restart or scale of `app` ends: `done`, or `error` with a text."""
+        self._op_plans.setdefault(app, collections.deque()).append((status, error))
 
     def operation_url(self, app: str, op_id: str) -> str:
         return f"{self.api_url}/v1/apps/{app}/operations/{op_id}"
@@ -500,6 +508,8 @@ class FakeScalingo:
         r.add_get("/v1/apps/{app}/operations/{id}", self._get_operation)
         r.add_get("/v1/apps/{app}/events", self._app_events)
         r.add_get("/v1/events", self._user_events)
+        r.add_post("/v1/apps/{app}/restart", self._restart)
+        r.add_post("/v1/apps/{app}/scale", self._scale)
         r.add_post("/v1/sources", self._create_source)
         r.add_put("/sources/{id}", self._upload_source)
         r.add_get("/downloads/{id}", self._download_source)
@@ -643,6 +653,61 @@ class FakeScalingo:
         if archive is None:
             return _error(404, "not found")
         return web.Response(body=archive, content_type="application/x-gzip")
+
+    def _start_operation(self, app: str, type: str, body: dict[str, Any]) -> web.Response:
+        plans = self._op_plans.get(app)
+        status, error = plans.popleft() if plans else ("done", "")
+        operation = self.add_operation(app, type=type, error=error,
+                                       statuses=("pending", "running", status))  # fmt: skip
+        location = self.operation_url(app, operation["id"])
+        return _json(body, 202, headers={"Location": location})
+
+    async def _read_json(self, request: web.Request) -> Any:
+        raw = await request.read()
+        try:
+            return orjson.loads(raw) if raw else {}
+        except orjson.JSONDecodeError:
+            return None
+
+    async def _restart(self, request: web.Request) -> web.Response:
+        name = request.match_info["app"]
+        if name not in self.apps:
+            return _not_found("app")
+        payload = await self._read_json(request)
+        if not isinstance(payload, dict):
+            return _error(400, "There was a problem in the JSON you submitted")
+        known = {c["name"] for c in self._formation(name)}
+        unknown = [t for t in payload.get("scope") or [] if t not in known]
+        if unknown:
+            return _json({"errors": {"scope": [f"unknown process type {t}" for t in unknown]}},
+                         422)  # fmt: skip
+        return self._start_operation(name, "restart", {})
+
+    def _formation(self, app: str) -> list[dict[str, Any]]:
+        return self.containers.setdefault(
+            app, [{"id": uuid.uuid4().hex[:24], "name": "web", "amount": 1, "size": "M"}]
+        )
+
+    async def _scale(self, request: web.Request) -> web.Response:
+        name = request.match_info["app"]
+        if name not in self.apps:
+            return _not_found("app")
+        payload = await self._read_json(request)
+        wanted = payload.get("containers") if isinstance(payload, dict) else None
+        if not isinstance(wanted, list) or not wanted:
+            return _json({"errors": {"containers": ["can't be blank"]}}, 422)
+        formation = {c["name"]: c for c in self._formation(name)}
+        for item in wanted:
+            amount = item.get("amount") if isinstance(item, dict) else None
+            if not isinstance(amount, int) or amount < 0 or not item.get("name"):
+                return _json({"errors": {"containers": ["need a name and an amount >= 0"]}}, 422)
+            new = {"id": uuid.uuid4().hex[:24], "name": item["name"], "size": "M"}
+            current = formation.setdefault(item["name"], new)
+            current["amount"] = amount
+            if item.get("size"):
+                current["size"] = item["size"]
+        self.containers[name] = list(formation.values())
+        return self._start_operation(name, "scale", {"containers": self.containers[name]})
 
     async def _reset_cache(self, request: web.Request) -> web.Response:
         name = request.match_info["app"]
