@@ -13,7 +13,14 @@ from .._archive import load_source
 from .._protocol import path_segment
 from .._transport import Transport
 from ..errors import DeploymentFailedError
-from ..models import Deployment, DeploymentLogEvent, DeploymentStatusEvent, Page, StreamEvent
+from ..models import (
+    Deployment,
+    DeploymentLogEvent,
+    DeploymentStatus,
+    DeploymentStatusEvent,
+    Page,
+    StreamEvent,
+)
 from ..pagination import page_params, paginate
 from ..stream import DeploymentStream, TokenKind, follow
 from ._base import Resource
@@ -21,6 +28,7 @@ from .sources import Sources
 
 Source = str | Path | bytes
 LineCallback = Callable[[str], Any]
+StatusCallback = Callable[[DeploymentStatus], Any]
 
 
 def _path(app: str, *rest: str) -> str:
@@ -118,15 +126,17 @@ class Deployments(Resource):
         *,
         git_ref: str | None = None,
         follow: LineCallback | None = None,
+        on_status: StatusCallback | None = None,
         raise_on_failure: bool = True,
     ) -> Deployment:
         """Deploy a folder, a .tar.gz (a path or bytes) or an archive URL, and wait for the end.
 
-        Each build log line goes to `follow` (a function or coroutine function) as it comes.
+        Each build log line goes to `follow`, and each status to `on_status`, as they come
+        (functions or coroutine functions).
         With `raise_on_failure`, a final status other than success raises DeploymentFailedError
         carrying the deployment and the last log lines. Returns the final Deployment.
         """
-        source_url = await self._source_url(source)
+        source_url = await self.upload_source(source)
         deployment = await self.create(app, source_url=source_url, git_ref=git_ref)
         last_lines: collections.deque[str] = collections.deque(maxlen=50)
         status = None
@@ -137,6 +147,8 @@ class Deployments(Resource):
                     await result
             elif isinstance(event, DeploymentStatusEvent):
                 status = event.status
+                if on_status is not None and inspect.isawaitable(result := on_status(status)):
+                    await result
         final = await self.get(app, deployment.id)
         if status is not None and status.is_finished and not final.is_finished:
             final = attrs.evolve(final, status=status)  # REST may lag the stream by a moment
@@ -144,7 +156,9 @@ class Deployments(Resource):
             raise DeploymentFailedError(final, list(last_lines))
         return final
 
-    async def _source_url(self, source: Source) -> str:
+    async def upload_source(self, source: Source) -> str:
+        """The URL to deploy `source` from: a URL as it is, else the archive uploaded through
+        `POST /v1/sources` (a folder is packed first, in a thread)."""
         if isinstance(source, str) and source.startswith(("https://", "http://")):
             return source
         if isinstance(source, bytes):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from .._protocol import operation_id_from, path_segment
 from ..errors import OperationFailedError, OperationTimeoutError
@@ -31,11 +32,13 @@ class Operations(Resource):
         *,
         timeout: float = 300,
         interval: float = 1,
+        on_update: Callable[[Operation], object] | None = None,
     ) -> Operation:
         """Poll until the operation is `done` and return it.
 
         Raises OperationFailedError on `error` (the JS client waits forever there) and
-        OperationTimeoutError, a TimeoutError, after `timeout` seconds in all.
+        OperationTimeoutError, a TimeoutError, after `timeout` seconds in all. `on_update` is
+        called with each state read, to show progress.
         """
         if interval <= 0 or timeout <= 0:
             raise ValueError("timeout and interval must be positive")
@@ -46,6 +49,8 @@ class Operations(Resource):
             async with deadline:
                 while True:
                     last = await self.get(app, op_id)
+                    if on_update is not None:
+                        on_update(last)
                     if last.status.is_error:
                         raise OperationFailedError(last)
                     if last.status.is_finished:

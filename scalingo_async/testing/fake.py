@@ -266,11 +266,12 @@ class FakeScalingo:
         type: str = "restart",
         statuses: Iterable[str] = ("pending", "running", "done"),
         error: str = "container web-1 failed to restart",
+        id: str | None = None,
     ) -> dict[str, Any]:
         """Add an operation that moves to the next of `statuses` each time it is read."""
         self._app(app)
         steps = collections.deque(statuses)
-        op_id = uuid.uuid4().hex[:24]
+        op_id = id or uuid.uuid4().hex[:24]
         operation = {"id": op_id, "app": app, "created_at": _now(), "finished_at": None,
                      "status": steps.popleft(), "type": type, "_error": error}  # fmt: skip
         self.operations[op_id] = operation
