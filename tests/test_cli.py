@@ -63,7 +63,7 @@ def test_every_command_in_human_form(argv: list[str], expected: str, folder: str
 def test_every_command_as_json(argv: list[str], expected: str, folder: str) -> None:
     code, out, err = run("--json", *[folder if a == "FOLDER" else a for a in argv])
     assert (code, err) == (0, "")
-    streaming = argv[0] == "deploy" and "--no-follow" not in argv or argv[1:2] == ["follow"]
+    streaming = (argv[0] == "deploy" and "--no-follow" not in argv) or argv[1:2] == ["follow"]
     documents = [orjson.loads(line) for line in out.splitlines()] if streaming else [
         orjson.loads(out)]  # fmt: skip
     assert expected in orjson.dumps(documents).decode()
@@ -71,6 +71,7 @@ def test_every_command_as_json(argv: list[str], expected: str, folder: str) -> N
 
 def test_tables_are_aligned_and_times_local() -> None:
     code, out, _ = run("deployments", "list", "sample-app", "--limit", "2")
+    assert code == 0
     header, first, second = out.splitlines()
     assert header.split() == ["ID", "CREATED", "STATUS", "GIT", "REF", "PUSHER"]
     assert header.index("STATUS") == first.index("success") == second.index("success")
@@ -78,7 +79,7 @@ def test_tables_are_aligned_and_times_local() -> None:
 
 
 def test_a_failed_deployment_exits_1(folder: str) -> None:
-    code, out, err = run("deploy", "broken-app", folder)
+    code, out, _ = run("deploy", "broken-app", folder)
     assert code == 1
     assert "==> build-error" in out
     code, out, _ = run("deployments", "follow", "sample-app", "dep-0004")
@@ -129,6 +130,7 @@ def test_a_long_wait_shows_progress_on_a_terminal() -> None:
     assert main(argv, out=out, err=err) == 0
     assert "restart op-done: running (0s)" in err.getvalue()
     code, _, err_text = run("operations", "wait", "sample-app", "op-done", "--interval", "0.001")
+    assert code == 0
     assert err_text == ""  # not a terminal: no progress
 
 
