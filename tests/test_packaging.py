@@ -30,4 +30,5 @@ def test_wheel_ships_py_typed(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "scalingo_async/py.typed" in names
     assert "scalingo_async/testing/fake.py" in names
+    assert "scalingo_async/sample_app/Procfile" in names  # the demo deploys it
     assert not [n for n in names if n.startswith("tests/")]
