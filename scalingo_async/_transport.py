@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Self, TypeVar
@@ -286,11 +287,12 @@ class Transport:
                     continue
                 logger.debug("%s %s failed after %d retries: %s", method, url, attempt, error)
                 raise error from exc
-            logger.debug(
-                "%s %s -> %s in %.3fs (attempt %d) %s",
-                method, url, status, time.monotonic() - started, attempt + 1,
-                redact(all_headers),
-            )  # fmt: skip
+            if logger.isEnabledFor(logging.DEBUG):  # redact() costs a dict per call: only if shown
+                logger.debug(
+                    "%s %s -> %s in %.3fs (attempt %d) %s",
+                    method, url, status, time.monotonic() - started, attempt + 1,
+                    redact(all_headers),
+                )  # fmt: skip
             if status < 300:
                 return Response(status, resp_headers, body, method, url)
             error_ = _protocol.error_from_response(
