@@ -7,11 +7,16 @@ import platform
 import sys
 from collections.abc import Sequence
 
-from . import decode
+from . import concurrent_pages, decode, list_memory, many_streams, rest_call, stream_frames
 from ._common import Result
 
 BENCHMARKS = {
     "decode": decode,
+    "rest_call": rest_call,
+    "concurrent_pages": concurrent_pages,
+    "stream_frames": stream_frames,
+    "list_memory": list_memory,
+    "many_streams": many_streams,
 }
 
 HEADERS = ["measure", "ours", "reference", "ratio", "target", "met"]

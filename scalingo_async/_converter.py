@@ -82,6 +82,18 @@ def _open_enum(cls: type[enum.Enum]) -> Callable[[Any], Any]:
 _EXPECTED = {str: "a string", int: "an integer", bool: "true or false"}
 
 
+def _plain_slotted(cls: type) -> bool:
+    """A slotted attrs class whose __init__ only stores its arguments."""
+    return (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and all(f.validator is None and f.converter is None for f in attrs.fields(cls))
+        and all(type(getattr(cls, f.name, None)).__name__ == "member_descriptor"
+                for f in attrs.fields(cls))
+    )  # fmt: skip
+
+
 def _fast_attrs_fn(conv: cattrs.Converter, cls: type) -> Callable[[Any, type], Any]:
     """A structure function for an attrs class, generated with its checks inlined.
 
@@ -141,7 +153,18 @@ def _fast_attrs_fn(conv: cattrs.Converter, cls: type) -> Callable[[Any, type], A
                 names[f"d{i}"] = default
                 body.append(f"    if {var} is None:\n        {var} = d{i}")
         values.append(var)
-    body.append(f"    return cls({', '.join(values)})")
+    # A frozen attrs __init__ sets each slot through object.__setattr__; writing the slots
+    # through their descriptors does the same work faster, and the class stays frozen.
+    fields = attrs.fields(cls)
+    if _plain_slotted(cls):
+        body.append("    i = _new(cls)")
+        for n, (field, var) in enumerate(zip(fields, values, strict=True)):
+            names[f"s{n}"] = getattr(cls, field.name).__set__
+            body.append(f"    s{n}(i, {var})")
+        names["_new"] = object.__new__
+        body.append("    return i")
+    else:
+        body.append(f"    return cls({', '.join(values)})")
     exec("\n".join(body), names)  # our own generated source, as attrs and cattrs do
     fn: Callable[[Any, type], Any] = names["structure"]
     return fn
