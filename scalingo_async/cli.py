@@ -66,7 +66,7 @@ class Output:
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         cells = [[_cell(v) for v in row] for row in rows]
-        widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+        widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
         for row in [list(headers), *cells]:
             self.text("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 

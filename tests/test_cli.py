@@ -147,3 +147,13 @@ def test_the_console_script_and_the_demo() -> None:
     assert "==> success" in demo.stdout
     assert "Done in" in demo.stdout
     assert "\033[" not in demo.stdout  # no colours off a terminal
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_empty_lists(as_json: bool) -> None:
+    flags = ["--json"] if as_json else []
+    # An app with no deployments or events yet: nothing listed, a header alone for people.
+    for argv in (["events", "list", "new-app"], ["deployments", "list", "new-app"]):
+        code, out, err = run(*flags, *argv)
+        assert (code, err) == (0, "")
+        assert orjson.loads(out) == [] if as_json else len(out.splitlines()) == 1

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from .fake import FakeScalingo
 
-APPS = ("sample-app", "broken-app", "api-gateway")
+APPS = ("sample-app", "broken-app", "api-gateway", "new-app")  # new-app: nothing yet
 
 
 def _when(hours_ago: float) -> str:
