@@ -15,7 +15,15 @@ from ._log import configure_from_env
 from ._transport import DEFAULT_TIMEOUT, Timeout, Transport
 from ._version import __version__
 from .models import Region
-from .resources import Apps, Deployments, EventCategories, Events, EventTypes, Operations
+from .resources import (
+    Apps,
+    Deployments,
+    EventCategories,
+    Events,
+    EventTypes,
+    Operations,
+    Sources,
+)
 
 __all__ = ["DEFAULT_AUTH_URL", "DEFAULT_REGION", "Client"]
 
@@ -82,6 +90,7 @@ class Client:
         self.event_types = EventTypes(self._transport)
         self.event_categories = EventCategories(self._transport)
         self.operations = Operations(self._transport)
+        self.sources = Sources(self._transport)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Self:

@@ -348,3 +348,15 @@ async def test_pings_are_events(fake_scalingo: FakeScalingo) -> None:
             assert isinstance(event, PingEvent)
             assert event.ts is not None
             break
+
+
+async def test_sources_by_hand(fake_scalingo: FakeScalingo, app_folder: Path) -> None:
+    from scalingo_async._archive import make_archive
+
+    async with fake_scalingo.client() as client:
+        source = await client.sources.create()
+        await client.sources.upload(source, make_archive(app_folder))
+        with pytest.raises(ValueError, match="at most 314,572,800"):
+            await client.sources.upload(source, b"\0" * 314_572_801)
+    assert source.download_url.startswith(fake_scalingo.api_url)
+    assert len([r for r in fake_scalingo.requests if r.method == "PUT"]) == 1

@@ -6,5 +6,14 @@ from .event_categories import EventCategories
 from .event_types import EventTypes
 from .events import Events
 from .operations import Operations
+from .sources import Sources
 
-__all__ = ["Apps", "Deployments", "EventCategories", "EventTypes", "Events", "Operations"]
+__all__ = [
+    "Apps",
+    "Deployments",
+    "EventCategories",
+    "EventTypes",
+    "Events",
+    "Operations",
+    "Sources",
+]

@@ -26,7 +26,7 @@ from ..stream import DeploymentStream, TokenKind, follow
 from ._base import Resource
 from .sources import Sources
 
-Source = str | Path | bytes
+DeploySource = str | Path | bytes  # a folder, a .tar.gz path or bytes, or an archive URL
 LineCallback = Callable[[str], Any]
 StatusCallback = Callable[[DeploymentStatus], Any]
 
@@ -122,7 +122,7 @@ class Deployments(Resource):
     async def deploy(
         self,
         app: str,
-        source: Source,
+        source: DeploySource,
         *,
         git_ref: str | None = None,
         follow: LineCallback | None = None,
@@ -156,7 +156,7 @@ class Deployments(Resource):
             raise DeploymentFailedError(final, list(last_lines))
         return final
 
-    async def upload_source(self, source: Source) -> str:
+    async def upload_source(self, source: DeploySource) -> str:
         """The URL to deploy `source` from: a URL as it is, else the archive uploaded through
         `POST /v1/sources` (a folder is packed first, in a thread)."""
         if isinstance(source, str) and source.startswith(("https://", "http://")):
