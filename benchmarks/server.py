@@ -21,14 +21,10 @@ from typing import Any
 import orjson
 from aiohttp import WSMsgType, web
 
-EVENT_TYPES = orjson.dumps({"event_types": [
-    {"name": "app_deployed", "id": "5982f139d48c360021b1eb4b",
-     "category_id": "5982f139d48c360021b1eb44", "display_name": "App deployed",
-     "description": "An app was deployed"},
-    {"display_name": "App restarted", "description": "An app was restarted",
-     "name": "app_restarted", "id": "5982f139d48c360021b1eb4c",
-     "category_id": "5982f139d48c360021b1eb44"},
-]})  # fmt: skip
+from scalingo_async.testing import _data
+
+# The two event types of the API document's list example.
+EVENT_TYPES = orjson.dumps({"event_types": _data.EVENT_TYPES[:2]})
 
 
 def deployment(i: int) -> dict[str, Any]:
