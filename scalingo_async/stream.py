@@ -273,6 +273,7 @@ async def follow(
     token: TokenKind = "bearer",
     check_interval: float = 30.0,
     poll_interval: float = 3.0,
+    max_reconnects: int = 5,
 ) -> AsyncIterator[StreamEvent]:
     """The log and status events of one deployment, ending after its final status.
 
@@ -280,14 +281,15 @@ async def follow(
     deployment already finished is told from REST: its output, then its status. If the stream
     cannot be opened, it polls REST instead. While streaming, a ping at most every
     `check_interval` seconds asks REST whether the deployment ended, in case the stream missed
-    its final status (statuses are not replayed after a reconnect).
+    its final status (statuses are not replayed after a reconnect). A stream lost for good
+    (past `max_reconnects`) hands over to polling, skipping what was already yielded.
     """
     deployment = await deployments.get(app, deployment_id)
     if deployment.is_finished:
         async for event in _from_output(deployments, app, deployment_id, set_status=None):
             yield event
         return
-    stream = deployments.stream(app, token=token)
+    stream = deployments.stream(app, token=token, max_reconnects=max_reconnects)
     try:
         await stream.connect()
     except StreamAuthenticationError:
@@ -299,21 +301,32 @@ async def follow(
         return
     loop = asyncio.get_running_loop()
     last_check = loop.time()
+    lines, status = 0, None
     async with stream:
-        async for event in stream:
-            match event:
-                case DeploymentLogEvent(deployment_id=dep_id) if dep_id == deployment_id:
-                    yield event
-                case DeploymentStatusEvent(deployment_id=dep_id) if dep_id == deployment_id:
-                    yield event
-                    if event.status.is_finished:
-                        return
-                case PingEvent() if loop.time() - last_check >= check_interval:
-                    last_check = loop.time()
-                    current = await deployments.get(app, deployment_id)
-                    if current.is_finished and current.status is not None:
-                        yield DeploymentStatusEvent(deployment_id, current.status)
-                        return
+        try:
+            async for event in stream:
+                match event:
+                    case DeploymentLogEvent(deployment_id=dep_id) if dep_id == deployment_id:
+                        lines += 1
+                        yield event
+                    case DeploymentStatusEvent(deployment_id=dep_id) if dep_id == deployment_id:
+                        status = event.status
+                        yield event
+                        if event.status.is_finished:
+                            return
+                    case PingEvent() if loop.time() - last_check >= check_interval:
+                        last_check = loop.time()
+                        current = await deployments.get(app, deployment_id)
+                        if current.is_finished and current.status is not None:
+                            yield DeploymentStatusEvent(deployment_id, current.status)
+                            return
+        except StreamAuthenticationError:
+            raise
+        except StreamError as exc:
+            # The build goes on without us: a CI job wants its end, not a lost stream.
+            logger.info("%s; following deployment %s by polling", exc, deployment_id)
+    async for event in _poll(deployments, app, deployment_id, poll_interval, lines, status):
+        yield event
 
 
 async def _from_output(
@@ -333,11 +346,17 @@ async def _from_output(
 
 
 async def _poll(
-    deployments: Deployments, app: str, deployment_id: str, interval: float
+    deployments: Deployments,
+    app: str,
+    deployment_id: str,
+    interval: float,
+    sent: int = 0,
+    status: DeploymentStatus | None = None,
 ) -> AsyncIterator[StreamEvent]:
-    """Follow by REST alone: new output lines and status changes, every `interval` seconds."""
-    sent = 0
-    status: DeploymentStatus | None = None
+    """Follow by REST alone: new output lines and status changes, every `interval` seconds.
+
+    `sent` lines and the `status` already told (by the stream, before it was lost) are skipped.
+    """
     while True:
         current = await deployments.get(app, deployment_id)
         lines = (await deployments.output(app, deployment_id)).splitlines()

@@ -360,3 +360,28 @@ async def test_sources_by_hand(fake_scalingo: FakeScalingo, app_folder: Path) ->
             await client.sources.upload(source, b"\0" * 314_572_801)
     assert source.download_url.startswith(fake_scalingo.api_url)
     assert len([r for r in fake_scalingo.requests if r.method == "PUT"]) == 1
+
+
+async def test_follow_carries_on_by_polling_when_the_stream_is_lost_for_good() -> None:
+    log = [f"line {i:03d}" for i in range(120)]
+    async with FakeScalingo(pace=0.002) as fake:
+        fake.add_app("my-app")
+        fake.plan_deployment("my-app", "success", log)
+        async with fake.client() as client:
+            created = await client.deployments.create("my-app", source_url="https://x/a.tgz")
+            seen: list[str] = []
+            follow = client.deployments.follow(
+                "my-app", created.id, poll_interval=0.01, max_reconnects=2
+            )
+            async for event in follow:
+                if isinstance(event, DeploymentLogEvent):
+                    seen.append(event.content)
+                    if event.content == "line 030":
+                        fake.live.refuse = True  # every reconnect fails from now on
+                        fake.drop_streams()
+                elif isinstance(event, DeploymentStatusEvent) and event.status.is_finished:
+                    final = event.status
+        assert seen == _lines(fake, created.id)  # nothing lost, nothing twice
+        assert final == "success"
+        assert fake.live.attempts == 1 + 2  # the first stream, then max_reconnects attempts
+        assert fake.requests_to("GET", f"/v1/apps/my-app/deployments/{created.id}/output")

@@ -108,8 +108,12 @@ class Deployments(Resource):
         token: TokenKind = "bearer",
         check_interval: float = 30.0,
         poll_interval: float = 3.0,
+        max_reconnects: int = 5,
     ) -> AsyncIterator[StreamEvent]:
-        """The log lines and statuses of one deployment, ending after its final status."""
+        """The log lines and statuses of one deployment, ending after its final status.
+
+        It survives a lost stream by polling REST (see `scalingo_async.stream.follow`).
+        """
         return follow(
             self,
             app,
@@ -117,6 +121,7 @@ class Deployments(Resource):
             token=token,
             check_interval=check_interval,
             poll_interval=poll_interval,
+            max_reconnects=max_reconnects,
         )
 
     async def deploy(
