@@ -20,9 +20,10 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from . import _protocol
 from ._log import logger
-from .errors import DecodeError, StreamAuthenticationError, StreamError
+from .errors import APIConnectionError, DecodeError, StreamAuthenticationError, StreamError
 from .models import (
     App,
+    Deployment,
     DeploymentLogEvent,
     DeploymentNewEvent,
     DeploymentStatus,
@@ -65,6 +66,10 @@ class _Replay:
 
     def new_connection(self) -> None:
         self._received = {}
+
+    def running(self) -> list[tuple[str, DeploymentStatus]]:
+        """Deployments whose last status yielded was not final."""
+        return [(d, s) for d, s in self._status.items() if not s.is_finished]
 
     def is_fresh(self, event: StreamEvent) -> bool:
         match event:
@@ -115,6 +120,7 @@ class DeploymentStream:
         self._replay = _Replay()
         self._closed = False
         self._iterating = False
+        self._check_missed = False
         self.reconnects = 0
 
     def __repr__(self) -> str:
@@ -178,8 +184,13 @@ class DeploymentStream:
         return await self._transport.credentials.bearer()
 
     async def _open(self) -> ClientConnection:
-        url = await self._stream_url()
-        token = await self._auth_token()
+        try:
+            url = await self._stream_url()
+            token = await self._auth_token()
+        except APIConnectionError as exc:
+            # A blip on the way to the API (a token exchange before a reconnect, say) is one
+            # more failed attempt for the reconnect loop, not the end of the stream.
+            raise StreamError(f"could not reach the API to open the stream: {exc}") from exc
         try:
             ws = await connect(
                 url,
@@ -230,6 +241,13 @@ class DeploymentStream:
                         got_frame = True
                         failures = 0
                         event = self._decode(message)
+                        if self._check_missed and isinstance(event, PingEvent):
+                            # Statuses are not replayed: ask REST for those missed while we
+                            # were away. By the first ping, the replay of logs is over.
+                            self._check_missed = False
+                            for missed in await self._missed_statuses():
+                                if self._replay.is_fresh(missed):
+                                    yield missed
                         if event is not None and self._replay.is_fresh(event):
                             yield event
                 except websockets.exceptions.ConnectionClosed as closed:
@@ -244,6 +262,7 @@ class DeploymentStream:
                         ) from None
                     self._ws = None
                     self.reconnects += 1
+                    self._check_missed = True
                     failures += 1
                     if failures > self.max_reconnects:
                         raise self._lost(failures, closed) from None
@@ -253,6 +272,16 @@ class DeploymentStream:
         finally:
             self._iterating = False
             await self.aclose()
+
+    async def _missed_statuses(self) -> list[DeploymentStatusEvent]:
+        missed = []
+        for dep_id, status in self._replay.running():
+            path = f"/v1/apps/{self._app}/deployments/{_protocol.path_segment(dep_id, 'id')}"
+            response = await self._transport.request("GET", path)
+            current = response.model("deployment", Deployment).status
+            if current is not None and current != status:
+                missed.append(DeploymentStatusEvent(dep_id, current))
+        return missed
 
     def _lost(self, failures: int, last: Exception) -> StreamError:
         return StreamError(

@@ -385,3 +385,58 @@ async def test_follow_carries_on_by_polling_when_the_stream_is_lost_for_good() -
         assert final == "success"
         assert fake.live.attempts == 1 + 2  # the first stream, then max_reconnects attempts
         assert fake.requests_to("GET", f"/v1/apps/my-app/deployments/{created.id}/output")
+
+
+async def test_a_network_blip_during_a_reconnects_token_exchange_is_retried() -> None:
+    # Tokens with 4 minutes left are renewed before each use: every reconnect exchanges.
+    log = [f"line {i:03d}" for i in range(100)]
+    async with FakeScalingo(token_lifetime=240, pace=0.002, stream_ping_interval=0.05) as fake:
+        fake.add_app("my-app")
+        fake.plan_deployment("my-app", "success", log)
+        async with fake.client(max_retries=0) as client:
+            created = await client.deployments.create("my-app", source_url="https://x/a.tgz")
+            seen, statuses = [], []
+            async with client.deployments.stream("my-app") as stream:
+                async for event in stream:
+                    if isinstance(event, DeploymentLogEvent):
+                        seen.append(event.content)
+                        if event.content == "line 020":
+                            fake.fail_next("POST", "/v1/tokens/exchange", drop=True)
+                            fake.drop_streams()
+                    elif isinstance(event, DeploymentStatusEvent):
+                        statuses.append(event.status)
+                        if event.status.is_finished:
+                            break
+        assert seen == _lines(fake, created.id)
+        assert statuses[-1] == "success"
+        assert stream.reconnects == 1
+        assert fake.live.connections == 2
+        assert len(fake.requests_to("POST", "/v1/tokens/exchange")) >= 4  # one failed
+
+
+async def test_a_status_missed_while_disconnected_is_told_after_the_reconnect() -> None:
+    # deployments.md: the stream replays "existing logs", not statuses.
+    log = [f"line {i:03d}" for i in range(60)]
+    async with FakeScalingo(pace=0.002, stream_ping_interval=0.05) as fake:
+        fake.add_app("my-app")
+        fake.plan_deployment("my-app", "crashed-error", log)
+        async with fake.client() as client:
+            created = await client.deployments.create("my-app", source_url="https://x/a.tgz")
+            seen, statuses = [], []
+            async with client.deployments.stream("my-app", max_reconnects=50) as stream:
+                async for event in stream:
+                    if isinstance(event, DeploymentLogEvent):
+                        seen.append(event.content)
+                        if event.content == "line 010":
+                            fake.live.refuse = True  # away until the deployment has ended
+                            fake.drop_streams()
+                            assert (
+                                await fake.live.wait_until_finished(created.id) == "crashed-error"
+                            )
+                            fake.live.refuse = False
+                    elif isinstance(event, DeploymentStatusEvent):
+                        statuses.append(event.status)
+                        if event.status.is_finished:
+                            break
+        assert statuses == ["queued", "building", "crashed-error"]
+        assert seen == _lines(fake, created.id)  # the replay came before the missed status

@@ -58,6 +58,9 @@ _STEP_LINES = {
 }
 
 
+_RUNNING = ("queued", "building", "pushing", "starting")
+
+
 @attrs.frozen
 class DeploymentPlan:
     """How the next created deployment of an app runs: its final status and build log."""
@@ -83,6 +86,7 @@ class LiveDeployments:
         self.attempts = 0  # stream connections asked for, refused ones included
         self.connections = 0  # stream connections authenticated, reconnects included
         self.refuse = False  # cut every new stream before it authenticates
+        self._ended = asyncio.Event()
 
     # running deployments
 
@@ -103,7 +107,7 @@ class LiveDeployments:
                 async with asyncio.timeout(fake.hold_timeout), self._watched:
                     await self._watched.wait_for(lambda: bool(self._streams.get(app)))
         for status, lines in plan.steps():
-            final = status not in ("queued", "building", "pushing", "starting")
+            final = status not in _RUNNING
             if not final:  # a step is announced, then logs; the end is logged, then announced
                 self._set_status(app, deployment, status)
             for line in lines:
@@ -120,6 +124,22 @@ class LiveDeployments:
     def _set_status(self, app: str, deployment: dict[str, Any], status: str) -> None:
         deployment["status"] = status
         self.broadcast(app, {"type": "status", "id": deployment["id"], "data": {"status": status}})
+        if status not in _RUNNING:
+            self._ended.set()
+
+    async def wait_until_finished(self, deployment_id: str, timeout: float = 5.0) -> str:
+        """Wait until the deployment has a final status, and return it."""
+
+        def status() -> str:
+            found: str = next(d["status"] for ds in self._fake.deployments.values() for d in ds
+                              if d["id"] == deployment_id)  # fmt: skip
+            return found
+
+        async with asyncio.timeout(timeout):
+            while status() in _RUNNING:
+                self._ended.clear()
+                await self._ended.wait()
+        return status()
 
     async def stop(self) -> None:
         for task in list(self._tasks):
