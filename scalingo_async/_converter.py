@@ -180,7 +180,9 @@ def _make_converter() -> cattrs.Converter:
     # Subclasses would reach the str and int hooks above: give them their own.
     conv.register_structure_hook(bool, _structure_bool)
     for status in (DeploymentStatus, OperationStatus):
-        conv.register_structure_hook(status, lambda v, cls: cls(_structure_str(v, cls)))
+        # The same lookup as the generated functions use for status fields.
+        structure_status = _open_enum(status)
+        conv.register_structure_hook(status, lambda v, _, f=structure_status: f(v))
     conv.register_structure_hook_factory(attrs.has, lambda cls: _fast_attrs_fn(conv, cls))
 
     event_type = _fast_attrs_fn(conv, EventType)

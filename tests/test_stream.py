@@ -13,6 +13,7 @@ import pytest
 from scalingo_async import (
     Client,
     DecodeError,
+    Deployment,
     DeploymentFailedError,
     DeploymentLogEvent,
     DeploymentNewEvent,
@@ -47,6 +48,15 @@ async def _drain(
         async for event in stream:
             if on_event is not None:
                 on_event(event)
+
+
+async def _start(
+    fake: FakeScalingo, client: Client, log: list[str], status: str = "success"
+) -> Deployment:
+    """Create a deployment of my-app that runs `log` to `status` on the fake."""
+    fake.add_app("my-app")
+    fake.plan_deployment("my-app", status, log)
+    return await client.deployments.create("my-app", source_url="https://x/a.tgz")
 
 
 def _lines(fake: FakeScalingo, dep_id: str) -> list[str]:
@@ -151,10 +161,8 @@ async def test_an_archive_over_the_limit_is_refused_before_upload(
 async def test_three_drops_mid_build_lose_and_repeat_nothing() -> None:
     log = [f"step {i:03d}" for i in range(300)]
     async with FakeScalingo(pace=0.002, stream_ping_interval=0.05) as fake:
-        fake.add_app("my-app")
-        fake.plan_deployment("my-app", "success", log)
         async with fake.client() as client:
-            created = await client.deployments.create("my-app", source_url="https://x/a.tgz")
+            created = await _start(fake, client, log)
             seen: list[str] = []
             statuses: list[str] = []
             async for event in client.deployments.follow("my-app", created.id, check_interval=0):
@@ -365,10 +373,8 @@ async def test_sources_by_hand(fake_scalingo: FakeScalingo, app_folder: Path) ->
 async def test_follow_carries_on_by_polling_when_the_stream_is_lost_for_good() -> None:
     log = [f"line {i:03d}" for i in range(120)]
     async with FakeScalingo(pace=0.002) as fake:
-        fake.add_app("my-app")
-        fake.plan_deployment("my-app", "success", log)
         async with fake.client() as client:
-            created = await client.deployments.create("my-app", source_url="https://x/a.tgz")
+            created = await _start(fake, client, log)
             seen: list[str] = []
             follow = client.deployments.follow(
                 "my-app", created.id, poll_interval=0.01, max_reconnects=2
@@ -391,10 +397,8 @@ async def test_a_network_blip_during_a_reconnects_token_exchange_is_retried() ->
     # Tokens with 4 minutes left are renewed before each use: every reconnect exchanges.
     log = [f"line {i:03d}" for i in range(100)]
     async with FakeScalingo(token_lifetime=240, pace=0.002, stream_ping_interval=0.05) as fake:
-        fake.add_app("my-app")
-        fake.plan_deployment("my-app", "success", log)
         async with fake.client(max_retries=0) as client:
-            created = await client.deployments.create("my-app", source_url="https://x/a.tgz")
+            created = await _start(fake, client, log)
             seen, statuses = [], []
             async with client.deployments.stream("my-app") as stream:
                 async for event in stream:
@@ -418,10 +422,8 @@ async def test_a_status_missed_while_disconnected_is_told_after_the_reconnect() 
     # deployments.md: the stream replays "existing logs", not statuses.
     log = [f"line {i:03d}" for i in range(60)]
     async with FakeScalingo(pace=0.002, stream_ping_interval=0.05) as fake:
-        fake.add_app("my-app")
-        fake.plan_deployment("my-app", "crashed-error", log)
         async with fake.client() as client:
-            created = await client.deployments.create("my-app", source_url="https://x/a.tgz")
+            created = await _start(fake, client, log, "crashed-error")
             seen, statuses = [], []
             async with client.deployments.stream("my-app", max_reconnects=50) as stream:
                 async for event in stream:
