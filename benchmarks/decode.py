@@ -8,7 +8,7 @@ import orjson
 import pydantic
 
 from scalingo_async import Deployment
-from scalingo_async._converter import structure_list
+from scalingo_async._converter import decode_page
 
 from ._common import Result, cpu, median_of
 from .server import deployments_body
@@ -60,7 +60,8 @@ def run(quick: bool) -> list[Result]:
         return median_of(repeats, once)
 
     def ours(raw: bytes) -> list[Deployment]:
-        return structure_list(orjson.loads(raw), "deployments", Deployment)
+        # What deployments.page() and deployments.list() do with a body.
+        return decode_page(raw, "deployments", Deployment)[0]
 
     assert ours(body)[0].pusher is not None
     floor = timed(orjson.loads)

@@ -78,24 +78,21 @@ class Response:
         except DecodeError as exc:
             raise self._retag(exc) from None
 
-    def _decode(
-        self, data: Any, decode: Callable[[Any, str, type[T]], R], key: str, cls: type[T]
-    ) -> R:
+    def _decode(self, decode: Callable[[bytes, str, type[T]], R], key: str, cls: type[T]) -> R:
         try:
-            return decode(data, key, cls)
+            return decode(self.body, key, cls)
         except DecodeError as exc:
             raise self._retag(exc) from None
 
     def model(self, key: str, cls: type[T]) -> T:
-        return self._decode(self.json(), _converter.structure, key, cls)
+        return self._decode(_converter.decode, key, cls)
 
     def models(self, key: str, cls: type[T]) -> list[T]:
-        return self._decode(self.json(), _converter.structure_list, key, cls)
+        return self._decode(_converter.decode_list, key, cls)
 
     def page(self, key: str, cls: type[T]) -> Page[T]:
-        data = self.json()
-        items = self._decode(data, _converter.structure_list, key, cls)
-        return Page(items, _protocol.parse_pagination(data))
+        items, meta = self._decode(_converter.decode_page, key, cls)
+        return Page(items, _protocol.parse_pagination({"meta": meta}))
 
 
 def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout | None:

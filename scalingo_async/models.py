@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import attrs
+import msgspec
 
 __all__ = [
     "App",
@@ -41,6 +42,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+# A date with its UTC offset, as the API sends them. The annotation makes the fast decoder
+# refuse a date without one, which the converter then reads as UTC rather than local time.
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class _OpenStrEnum(enum.StrEnum):
@@ -169,14 +174,14 @@ class AppLinks:
 class App:
     id: str
     name: str
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
     region: str | None = None
     status: str | None = None
     url: str | None = None
     git_url: str | None = None
     owner: User | None = None
-    last_deployed_at: datetime | None = None
+    last_deployed_at: AwareDatetime | None = None
     last_deployment_id: str | None = None
     links: AppLinks = AppLinks()
 
@@ -190,13 +195,13 @@ class DeploymentLinks:
 class Deployment:
     id: str
     app_id: str | None = None
-    created_at: datetime | None = None
+    created_at: AwareDatetime | None = None
     # The "get a deployment" example of the API document has no status: it stays optional.
     status: DeploymentStatus | None = None
     git_ref: str | None = None
     previous_git_ref: str | None = None
     type: str | None = None
-    finished_at: datetime | None = None
+    finished_at: AwareDatetime | None = None
     duration: float | None = None
     image_size: int | None = None
     stack_base_image: str | None = None
@@ -253,8 +258,8 @@ class Operation:
     id: str
     status: OperationStatus
     type: str | None = None
-    created_at: datetime | None = None
-    finished_at: datetime | None = None
+    created_at: AwareDatetime | None = None
+    finished_at: AwareDatetime | None = None
     error: str | None = None
 
 
@@ -264,7 +269,7 @@ class Event:
 
     id: str
     type: str
-    created_at: datetime | None = None
+    created_at: AwareDatetime | None = None
     app_id: str | None = None
     app_name: str | None = None
     user: User | None = None
