@@ -29,6 +29,7 @@ from .errors import (
 from .models import (
     App,
     AppLinks,
+    AwareDatetime,
     Container,
     Deployment,
     DeploymentLinks,
@@ -63,6 +64,7 @@ __all__ = [
     "App",
     "AppLinks",
     "AuthenticationError",
+    "AwareDatetime",
     "BadRequestError",
     "Client",
     "ClientClosedError",

@@ -17,6 +17,7 @@ import msgspec
 __all__ = [
     "App",
     "AppLinks",
+    "AwareDatetime",
     "Container",
     "Deployment",
     "DeploymentLinks",
