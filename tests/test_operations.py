@@ -53,7 +53,7 @@ async def test_wait_raises_on_error(fake_scalingo: FakeScalingo, scalingo_client
 async def test_wait_times_out(fake_scalingo: FakeScalingo, scalingo_client: Client) -> None:
     op = fake_scalingo.add_operation("my-app", statuses=["pending"] + ["running"] * 10_000)
     with pytest.raises(OperationTimeoutError) as info:
-        await scalingo_client.operations.wait("my-app", op["id"], timeout=0.05, interval=0.001)
+        await scalingo_client.operations.wait("my-app", op["id"], timeout=0.3, interval=0.01)
     assert isinstance(info.value, TimeoutError)
     assert info.value.operation is not None
     assert info.value.operation.status is OperationStatus.RUNNING

@@ -80,7 +80,7 @@ async def test_a_get_survives_two_faults(
     fake_scalingo: FakeScalingo, fault: dict[str, Any]
 ) -> None:
     fake_scalingo.fail_next("GET", TYPES, times=2, **fault)
-    async with fake_scalingo.client(max_retries=2, timeout=0.3) as client:
+    async with fake_scalingo.client(max_retries=2, timeout=1.0) as client:
         assert len(await client.event_types.list()) == 3
     assert len(fake_scalingo.requests_to("GET", TYPES)) == 3
 
