@@ -41,12 +41,21 @@ __all__ = [
 T = TypeVar("T")
 
 
+def _parse_date(text: str) -> datetime:
+    try:
+        # The fast path's parser first, so that both paths read a date alike (msgspec rounds
+        # nanoseconds, as Go sends them, where fromisoformat would truncate).
+        parsed: datetime = msgspec.convert(text, datetime)
+    except msgspec.ValidationError:
+        parsed = datetime.fromisoformat(text)  # wider ISO 8601, such as a "+0100" offset
+    # The API documents dates with an offset; a bare one is read as UTC rather than local time.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
 def _structure_datetime(value: Any, _: type) -> datetime:
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO 8601 date string, got {type(value).__name__}")
-    parsed = datetime.fromisoformat(value)
-    # The API documents dates with an offset; a bare one is read as UTC rather than local time.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return _parse_date(value)
 
 
 def _structure_str(value: Any, _: type) -> str:
@@ -123,7 +132,7 @@ def _fast_attrs_fn(conv: cattrs.Converter, cls: type) -> Callable[[Any, type], A
     in line, and only nested classes and containers go back through the converter.
     """
     attrs.resolve_types(cls)
-    names: dict[str, Any] = {"cls": cls, "_iso": datetime.fromisoformat, "_UTC": UTC}
+    names: dict[str, Any] = {"cls": cls, "_date": _parse_date}
     body = [
         "def structure(d, _):",
         "    if d.__class__ is not dict:",
@@ -153,9 +162,7 @@ def _fast_attrs_fn(conv: cattrs.Converter, cls: type) -> Callable[[Any, type], A
                 body += [f"    if {present}:",
                          f"        if {var}.__class__ is not str:",
                          f"            raise TypeError('{key}: expected an ISO 8601 date string')",
-                         f"        {var} = _iso({var})",
-                         f"        if {var}.tzinfo is None:",
-                         f"            {var} = {var}.replace(tzinfo=_UTC)"]  # fmt: skip
+                         f"        {var} = _date({var})"]  # fmt: skip
                 call = ""
             elif isinstance(tp, type) and issubclass(tp, enum.Enum):
                 names[f"e{i}"] = _open_enum(tp)
