@@ -6,9 +6,22 @@ import argparse
 import platform
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from . import concurrent_pages, decode, list_memory, many_streams, rest_call, stream_frames
-from ._common import Result
+if __package__:
+    from . import concurrent_pages, decode, list_memory, many_streams, rest_call, stream_frames
+    from ._common import Result
+else:  # run as a file, `python benchmarks/run.py`: import the package from the project root
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+    from benchmarks import (
+        concurrent_pages,
+        decode,
+        list_memory,
+        many_streams,
+        rest_call,
+        stream_frames,
+    )
+    from benchmarks._common import Result
 
 BENCHMARKS = {
     "decode": decode,

@@ -22,3 +22,12 @@ def test_quick_benchmarks_run() -> None:
                     "deployments.list()", "streams open at once"):  # fmt: skip
         assert measure in done.stdout
     assert "quick run" in done.stdout
+
+
+def test_the_runner_also_runs_as_a_file() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--only", "decode"],
+        cwd=ROOT / "tests", capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "decode 1,000 deployments" in done.stdout
