@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import tarfile
 from pathlib import Path
 
-__all__ = ["MAX_ARCHIVE_BYTES", "load_source", "make_archive"]
+__all__ = ["MAX_ARCHIVE_BYTES", "archive_for", "check_size"]
 
 MAX_ARCHIVE_BYTES = 314_572_800  # API-NOTES.md: "at most 314,572,800 bytes"
+
+
+def check_size(size: int, what: str) -> None:
+    if size > MAX_ARCHIVE_BYTES:
+        raise ValueError(f"{what} has {size:,} bytes; the API takes at most {MAX_ARCHIVE_BYTES:,}")
 
 
 def _skip_vcs(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
@@ -16,24 +20,19 @@ def _skip_vcs(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
     return None if "/.git/" in f"/{info.name}/" else info
 
 
-def make_archive(folder: Path) -> bytes:
-    """The folder as a gzipped tar whose one top entry is the folder itself. Blocking: run it
-    in a thread."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        tar.add(folder, arcname=folder.resolve().name or "app", filter=_skip_vcs)
-    return buffer.getvalue()
+def archive_for(path: Path, scratch: Path) -> Path:
+    """The .tar.gz file to upload for `path`: the file itself, or the folder packed into
+    `scratch` with the folder as its one top entry. Blocking: run it in a thread.
 
-
-def load_source(path: Path) -> bytes:
-    """The archive to upload for `path`: a .tar.gz file as it is, or a folder packed. Blocking."""
+    The archive goes to a file, not to memory, so that a 300 MB app is streamed to the upload.
+    """
     if path.is_file():
-        size = path.stat().st_size
-        if size > MAX_ARCHIVE_BYTES:
-            raise ValueError(
-                f"{path} has {size:,} bytes; the API takes at most {MAX_ARCHIVE_BYTES:,}"
-            )
-        return path.read_bytes()
-    if path.is_dir():
-        return make_archive(path)
-    raise ValueError(f"no such file or folder: {path}")
+        archive = path
+    elif path.is_dir():
+        with scratch.open("wb") as file, tarfile.open(fileobj=file, mode="w:gz") as tar:
+            tar.add(path, arcname=path.resolve().name or "app", filter=_skip_vcs)
+        archive = scratch
+    else:
+        raise ValueError(f"no such file or folder: {path}")
+    check_size(archive.stat().st_size, f"the archive of {path}")
+    return archive

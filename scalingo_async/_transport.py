@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import io
 import logging
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Self, TypeVar
 
 import aiohttp
@@ -240,11 +242,15 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
-        data: bytes | None = None,
+        data: bytes | Path | None = None,
         timeout: aiohttp.ClientTimeout | None = None,
         idempotent: bool | None = None,
     ) -> Response:
-        """Send one request under the limits and the retry policy; return a 2xx answer."""
+        """Send one request under the limits and the retry policy; return a 2xx answer.
+
+        A `Path` as `data` is streamed from disk, opened afresh for each attempt: aiohttp closes
+        the file after sending, and a retry must send it whole.
+        """
         session = self._session.get()
         safe = method in _protocol.IDEMPOTENT_METHODS if idempotent is None else idempotent
         all_headers = {**self._headers, **(headers or {})}
@@ -254,6 +260,8 @@ class Transport:
         attempt = 0
         while True:
             started = time.monotonic()
+            # Opening a local file is quick; in a thread, a cancellation could leak it.
+            body_ = data.open("rb") if isinstance(data, Path) else data
             try:
                 async with (
                     self.limiter.slot(),
@@ -262,7 +270,7 @@ class Transport:
                         url,
                         headers=all_headers,
                         params=params,
-                        data=data,
+                        data=body_,
                         timeout=timeout or self.timeout,
                         allow_redirects=False,
                     ) as resp,
@@ -284,6 +292,9 @@ class Transport:
                     continue
                 logger.debug("%s %s failed after %d retries: %s", method, url, attempt, error)
                 raise error from exc
+            finally:
+                if isinstance(body_, io.BufferedReader):
+                    body_.close()
             if logger.isEnabledFor(logging.DEBUG):  # redact() costs a dict per call: only if shown
                 logger.debug(
                     "%s %s -> %s in %.3fs (attempt %d) %s",

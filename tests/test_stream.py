@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import tarfile
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -358,16 +359,48 @@ async def test_pings_are_events(fake_scalingo: FakeScalingo) -> None:
             break
 
 
-async def test_sources_by_hand(fake_scalingo: FakeScalingo, app_folder: Path) -> None:
-    from scalingo_async._archive import make_archive
+async def test_a_packed_folder_leaves_no_file_behind_even_when_cancelled(
+    fake_scalingo: FakeScalingo, app_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    fake_scalingo.add_app("my-app")
+    async with fake_scalingo.client() as client:
+        await client.deployments.deploy("my-app", app_folder)
+        assert list(scratch.iterdir()) == []
+        fake_scalingo.fail_next("PUT", "/sources/*", delay=30)
+        task = asyncio.create_task(client.deployments.deploy("my-app", app_folder))
+        await fake_scalingo.wait_for_requests("PUT", "/sources/*", count=2)
+        assert len(list(scratch.iterdir())) == 1  # the archive, being uploaded
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert list(scratch.iterdir()) == []
 
+
+async def test_sources_by_hand_stream_a_file_and_resend_it_whole(
+    fake_scalingo: FakeScalingo, app_folder: Path, tmp_path: Path
+) -> None:
+    from scalingo_async._archive import archive_for
+
+    archive = archive_for(app_folder, tmp_path / "app.tar.gz")
+    fake_scalingo.fail_next("PUT", "/sources/*", 503, times=1)
     async with fake_scalingo.client() as client:
         source = await client.sources.create()
-        await client.sources.upload(source, make_archive(app_folder))
+        await client.sources.upload(source, archive)  # streamed from disk, retried after the 503
+        big = tmp_path / "big.tar.gz"
+        with big.open("wb") as file:
+            file.truncate(314_572_801)
+        with pytest.raises(ValueError, match="at most 314,572,800"):
+            await client.sources.upload(source, big)
         with pytest.raises(ValueError, match="at most 314,572,800"):
             await client.sources.upload(source, b"\0" * 314_572_801)
     assert source.download_url.startswith(fake_scalingo.api_url)
-    assert len([r for r in fake_scalingo.requests if r.method == "PUT"]) == 1
+    first, second = [r for r in fake_scalingo.requests if r.method == "PUT"]
+    assert first.body == second.body == archive.read_bytes()
+    assert second.headers["Content-Length"] == str(archive.stat().st_size)  # not chunked
+    assert fake_scalingo.archives[source.upload_url.rsplit("/", 1)[1]] == archive.read_bytes()
 
 
 async def test_follow_carries_on_by_polling_when_the_stream_is_lost_for_good() -> None:

@@ -3,13 +3,15 @@ from __future__ import annotations
 import asyncio
 import collections
 import inspect
+import os
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .._archive import load_source
+from .._archive import archive_for
 from .._protocol import path_segment
 from .._transport import Transport
 from ..errors import DeploymentFailedError
@@ -167,10 +169,18 @@ class Deployments(Resource):
         if isinstance(source, str) and source.startswith(("https://", "http://")):
             return source
         if isinstance(source, bytes):
-            archive = source
-        else:
+            return await self._upload(source)
+        # Made here, not in the thread, so that it is deleted even if the call is cancelled.
+        fd, name = tempfile.mkstemp(prefix="scalingo-", suffix=".tar.gz")
+        os.close(fd)
+        try:
             # tar, gzip and file reads block: a thread keeps the event loop free meanwhile.
-            archive = await asyncio.to_thread(load_source, Path(source))
+            archive = await asyncio.to_thread(archive_for, Path(source), Path(name))
+            return await self._upload(archive)
+        finally:
+            os.unlink(name)
+
+    async def _upload(self, archive: bytes | Path) -> str:
         upload = await self._sources.create()
         await self._sources.upload(upload, archive)
         return upload.download_url

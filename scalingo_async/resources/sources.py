@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import aiohttp
 
-from .._archive import MAX_ARCHIVE_BYTES
+from .._archive import check_size
 from .._protocol import check_base_url
 from ..models import Source
 from ._base import Resource
@@ -18,13 +21,13 @@ class Sources(Resource):
         response = await self._transport.request("POST", "/v1/sources")
         return response.model("source", Source)
 
-    async def upload(self, source: Source, archive: bytes) -> None:
-        """PUT a .tar.gz to the source's presigned URL. No token is sent there."""
-        if len(archive) > MAX_ARCHIVE_BYTES:
-            raise ValueError(
-                f"the archive has {len(archive):,} bytes; the API takes at most"
-                f" {MAX_ARCHIVE_BYTES:,}"
-            )
+    async def upload(self, source: Source, archive: bytes | Path) -> None:
+        """PUT a .tar.gz (bytes, or a file streamed from disk) to the source's presigned URL.
+        No token is sent there."""
+        if isinstance(archive, Path):
+            check_size((await asyncio.to_thread(archive.stat)).st_size, f"the archive {archive}")
+        else:
+            check_size(len(archive), "the archive")
         url = check_base_url(source.upload_url, "upload_url")
         await self._transport.send(
             "PUT",

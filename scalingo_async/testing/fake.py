@@ -397,7 +397,9 @@ class FakeScalingo:
         self._bearers.clear()
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.method == method and r.path == path]
+        """The requests received for `method path`; `path` may be a glob, as in `fail_next`."""
+        return [r for r in self.requests
+                if r.method == method and fnmatch.fnmatchcase(r.path, path)]  # fmt: skip
 
     # the servers
 
@@ -639,6 +641,9 @@ class FakeScalingo:
                      201)  # fmt: skip
 
     async def _upload_source(self, request: web.Request) -> web.Response:
+        if request.content_length is None:
+            # Presigned object-storage URLs refuse a chunked upload: the size must be known.
+            return _error(411, "a Content-Length is required")
         if request.content_type != "application/x-gzip":
             return _error(
                 400, f"expected Content-Type application/x-gzip, got {request.content_type}"
