@@ -261,7 +261,7 @@ class Transport:
         while True:
             started = time.monotonic()
             # Opening a local file is quick; in a thread, a cancellation could leak it.
-            body_ = data.open("rb") if isinstance(data, Path) else data
+            payload = data.open("rb") if isinstance(data, Path) else data
             try:
                 async with (
                     self.limiter.slot(),
@@ -270,7 +270,7 @@ class Transport:
                         url,
                         headers=all_headers,
                         params=params,
-                        data=body_,
+                        data=payload,
                         timeout=timeout or self.timeout,
                         allow_redirects=False,
                     ) as resp,
@@ -293,8 +293,8 @@ class Transport:
                 logger.debug("%s %s failed after %d retries: %s", method, url, attempt, error)
                 raise error from exc
             finally:
-                if isinstance(body_, io.BufferedReader):
-                    body_.close()
+                if isinstance(payload, io.BufferedReader):
+                    payload.close()
             if logger.isEnabledFor(logging.DEBUG):  # redact() costs a dict per call: only if shown
                 logger.debug(
                     "%s %s -> %s in %.3fs (attempt %d) %s",
