@@ -9,7 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 if __package__:
-    from . import concurrent_pages, decode, list_memory, many_streams, rest_call, stream_frames
+    from . import (
+        concurrent_pages,
+        decode,
+        list_memory,
+        many_streams,
+        rest_call,
+        stream_frames,
+        upload_memory,
+    )
     from ._common import Result
 else:  # run as a file, `python benchmarks/run.py`: import the package from the project root
     sys.path[0] = str(Path(__file__).resolve().parents[1])
@@ -20,6 +28,7 @@ else:  # run as a file, `python benchmarks/run.py`: import the package from the 
         many_streams,
         rest_call,
         stream_frames,
+        upload_memory,
     )
     from benchmarks._common import Result
 
@@ -30,6 +39,7 @@ BENCHMARKS = {
     "stream_frames": stream_frames,
     "list_memory": list_memory,
     "many_streams": many_streams,
+    "upload_memory": upload_memory,
 }
 
 HEADERS = ["measure", "ours", "reference", "ratio", "target", "met"]

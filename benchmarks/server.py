@@ -93,6 +93,17 @@ class Server:
                          int(request.query.get("page", "1")), pages)  # fmt: skip
         return web.Response(body=body, content_type="application/json")
 
+    async def source(self, request: web.Request) -> web.Response:
+        base = f"http://127.0.0.1:{self.port}"
+        body = {"source": {"upload_url": f"{base}/uploads/1", "download_url": f"{base}/d/1"}}
+        return web.json_response(body, status=201)
+
+    async def upload(self, request: web.Request) -> web.Response:
+        received = 0
+        async for chunk in request.content.iter_any():  # counted, not kept
+            received += len(chunk)
+        return web.Response(status=200 if received == request.content_length else 400)
+
     async def stream(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(compress=False)
         await ws.prepare(request)
@@ -119,6 +130,8 @@ async def _serve(ready: Any, stop: Any) -> None:
     app.router.add_get("/v1/apps/{app}", server.app)
     app.router.add_get("/v1/apps/{app}/deployments", server.deployments)
     app.router.add_get("/stream/{app}", server.stream)
+    app.router.add_post("/v1/sources", server.source)
+    app.router.add_put("/uploads/{id}", server.upload)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, backlog=2048)

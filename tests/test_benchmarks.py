@@ -19,7 +19,8 @@ def test_quick_benchmarks_run() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     for measure in ("decode", "event_types.list()", "deployments.page()", "log frames",
-                    "deployments.list()", "streams open at once"):  # fmt: skip
+                    "deployments.list()", "streams open at once",
+                    "folder (pack + upload)"):  # fmt: skip
         assert measure in done.stdout
     assert "quick run" in done.stdout
 
