@@ -8,7 +8,7 @@ import orjson
 import pydantic
 
 from scalingo_async import Deployment
-from scalingo_async._converter import decode_page
+from scalingo_async._decode import decode_page
 
 from ._common import Result, cpu, median_of
 from .server import deployments_body

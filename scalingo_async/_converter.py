@@ -1,19 +1,13 @@
-"""The one cattrs converter, and decoding of response bodies into models.
+"""The one cattrs converter: JSON values to models, the reference for how a model is read.
 
 Decoding failures of any kind (bad JSON, a missing field, a value of the wrong type) come out as
 our `DecodeError` with an excerpt of the body, never as a cattrs or orjson traceback.
-
-Bodies take a fast path first: msgspec reads the bytes straight into the attrs classes, in C,
-without building dicts. Whatever it refuses goes through the reference path (orjson, then the
-cattrs converter), which reads the cases msgspec is stricter about (a date without an offset, a
-null where a default applies) and words every error. So both paths give the same models and
-the same errors; the fast one only decides how quickly.
+Response bodies go through `_decode` first, which uses this module for what msgspec refuses.
 """
 
 from __future__ import annotations
 
 import enum
-import functools
 import types
 import typing
 from collections.abc import Callable
@@ -28,15 +22,7 @@ import orjson
 from .errors import DecodeError, excerpt
 from .models import DeploymentStatus, EventType, OperationStatus
 
-__all__ = [
-    "converter",
-    "decode",
-    "decode_list",
-    "decode_page",
-    "loads",
-    "structure",
-    "structure_list",
-]
+__all__ = ["OWN_HOOKS", "converter", "loads", "structure", "structure_list", "unannotated"]
 
 T = TypeVar("T")
 
@@ -83,7 +69,7 @@ def _structure_float(value: Any, _: type) -> float:
     raise TypeError(f"expected a number, got {type(value).__name__}")
 
 
-def _bare(tp: Any) -> Any:
+def unannotated(tp: Any) -> Any:
     """`T` for `Annotated[T, ...]`: the annotations are for msgspec, the hooks go by type."""
     return typing.get_args(tp)[0] if typing.get_origin(tp) is typing.Annotated else tp
 
@@ -94,8 +80,8 @@ def _optional(tp: Any) -> tuple[Any, bool]:
     if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in args:
         rest = [a for a in args if a is not type(None)]
         if len(rest) == 1:
-            return _bare(rest[0]), True
-    return _bare(tp), False
+            return unannotated(rest[0]), True
+    return unannotated(tp), False
 
 
 def _open_enum(cls: type[enum.Enum]) -> Callable[[Any], Any]:
@@ -227,6 +213,9 @@ def _make_converter() -> cattrs.Converter:
 
 
 converter = _make_converter()
+# Models read through a hook of their own above (EventType: the "display_named" typo), which a
+# decoder that only knows the class's fields would not apply.
+OWN_HOOKS: frozenset[type] = frozenset({EventType})
 
 
 def loads(body: bytes) -> Any:
@@ -280,68 +269,3 @@ def structure_list(data: Any, key: str, cls: type[T]) -> list[T]:
             f"could not read an item of {key!r} as {cls.__name__}: {_describe(exc)}",
             excerpt=excerpt(orjson.dumps(values)),
         ) from None
-
-
-# Classes read through a cattrs hook of their own, which msgspec would not apply.
-_REFERENCE_ONLY: frozenset[type] = frozenset({EventType})
-
-
-def _fast_path_reads(tp: Any) -> bool:
-    """Whether msgspec reads `tp` the way the converter does, given that it may refuse more."""
-    tp = _bare(tp)
-    if tp in _REFERENCE_ONLY:
-        return False
-    if attrs.has(tp):
-        attrs.resolve_types(tp)
-        return all(_fast_path_reads(field.type) for field in attrs.fields(tp))
-    return all(_fast_path_reads(arg) for arg in typing.get_args(tp))
-
-
-@functools.cache
-def _decoder(key: str, tp: Any, meta: bool) -> msgspec.json.Decoder[Any] | None:
-    """A decoder for an answer rooted at `key` (and its pagination `meta`), or None."""
-    if not _fast_path_reads(tp):
-        return None
-    fields: list[Any] = [(key, tp)]
-    if meta:
-        fields.append(("meta", Any, None))
-    return msgspec.json.Decoder(msgspec.defstruct("Answer", fields))
-
-
-def _fast(body: bytes, key: str, tp: Any, meta: bool = False) -> Any:
-    """The decoded answer, or None when the reference path has to read (or refuse) it."""
-    decoder = _decoder(key, tp, meta)
-    if decoder is None:
-        return None
-    try:
-        return decoder.decode(body)
-    except msgspec.MsgspecError:
-        return None
-
-
-def decode(body: bytes, key: str, cls: type[T]) -> T:
-    """Decode the JSON object under `key` of a response body into `cls`."""
-    answer = _fast(body, key, cls)
-    if answer is None:
-        return structure(loads(body), key, cls)
-    result: T = getattr(answer, key)
-    return result
-
-
-def decode_list(body: bytes, key: str, cls: type[T]) -> list[T]:
-    """Decode the JSON list under `key` of a response body into a list of `cls`."""
-    answer = _fast(body, key, list[cls])  # type: ignore[valid-type]
-    if answer is None:
-        return structure_list(loads(body), key, cls)
-    result: list[T] = getattr(answer, key)
-    return result
-
-
-def decode_page(body: bytes, key: str, cls: type[T]) -> tuple[list[T], Any]:
-    """Decode one page of a paginated list: its items, and its `meta` (None when absent)."""
-    answer = _fast(body, key, list[cls], meta=True)  # type: ignore[valid-type]
-    if answer is None:
-        data = loads(body)
-        meta = data.get("meta") if isinstance(data, dict) else None
-        return structure_list(data, key, cls), meta
-    return getattr(answer, key), answer.meta

@@ -20,7 +20,7 @@ import attrs
 import orjson
 from multidict import CIMultiDictProxy
 
-from . import _converter, _protocol
+from . import _converter, _decode, _protocol
 from ._auth import Credentials
 from ._limits import Limiter, RateLimit
 from ._log import logger
@@ -80,20 +80,20 @@ class Response:
         except DecodeError as exc:
             raise self._retag(exc) from None
 
-    def _decode(self, decode: Callable[[bytes, str, type[T]], R], key: str, cls: type[T]) -> R:
+    def _read(self, decode: Callable[[bytes, str, type[T]], R], key: str, cls: type[T]) -> R:
         try:
             return decode(self.body, key, cls)
         except DecodeError as exc:
             raise self._retag(exc) from None
 
     def model(self, key: str, cls: type[T]) -> T:
-        return self._decode(_converter.decode, key, cls)
+        return self._read(_decode.decode, key, cls)
 
     def models(self, key: str, cls: type[T]) -> list[T]:
-        return self._decode(_converter.decode_list, key, cls)
+        return self._read(_decode.decode_list, key, cls)
 
     def page(self, key: str, cls: type[T]) -> Page[T]:
-        items, meta = self._decode(_converter.decode_page, key, cls)
+        items, meta = self._read(_decode.decode_page, key, cls)
         return Page(items, _protocol.parse_pagination({"meta": meta}))
 
 

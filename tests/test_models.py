@@ -18,16 +18,8 @@ from scalingo_async import (
     Operation,
     OperationStatus,
 )
-from scalingo_async._converter import (
-    _decoder,
-    _fast,
-    decode,
-    decode_list,
-    decode_page,
-    loads,
-    structure,
-    structure_list,
-)
+from scalingo_async._converter import loads, structure, structure_list
+from scalingo_async._decode import _decoder, _fast, decode, decode_list, decode_page
 
 T = TypeVar("T")
 
