@@ -3,44 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import platform
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-if __package__:
-    from . import (
-        concurrent_pages,
-        decode,
-        list_memory,
-        many_streams,
-        rest_call,
-        stream_frames,
-        upload_memory,
-    )
+if TYPE_CHECKING:
     from ._common import Result
-else:  # run as a file, `python benchmarks/run.py`: import the package from the project root
-    sys.path[0] = str(Path(__file__).resolve().parents[1])
-    from benchmarks import (
-        concurrent_pages,
-        decode,
-        list_memory,
-        many_streams,
-        rest_call,
-        stream_frames,
-        upload_memory,
-    )
-    from benchmarks._common import Result
 
-BENCHMARKS = {
-    "decode": decode,
-    "rest_call": rest_call,
-    "concurrent_pages": concurrent_pages,
-    "stream_frames": stream_frames,
-    "list_memory": list_memory,
-    "many_streams": many_streams,
-    "upload_memory": upload_memory,
-}
+if not __package__:  # run as a file, `python benchmarks/run.py`: import from the project root
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+# The modules of this package, each with `run(quick) -> list[Result]`, in the table's order.
+BENCHMARKS = ("decode", "rest_call", "concurrent_pages", "stream_frames", "list_memory",
+              "many_streams", "upload_memory")  # fmt: skip
 
 HEADERS = ["measure", "ours", "reference", "ratio", "target", "met"]
 
@@ -63,11 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
     args = parser.parse_args(argv)
     results: list[Result] = []
-    for name, module in BENCHMARKS.items():
+    for name in BENCHMARKS:
         if args.only and name not in args.only:
             continue
         print(f"running {name}...", file=sys.stderr, flush=True)
-        results.extend(module.run(args.quick))
+        found: list[Result] = importlib.import_module(f"benchmarks.{name}").run(args.quick)
+        results.extend(found)
     print(f"{platform.python_implementation()} {platform.python_version()},"
           f" {platform.machine()}, {'quick' if args.quick else 'full'} run")  # fmt: skip
     print(table(results, args.markdown))
